@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Starts or stops the local data stack: PostgreSQL 15 (with pgvector) and Redis,
+# on loopback, in a private state folder. Idempotent: `up` twice, or `up` after
+# a crash or a kill -9, just works.
+#   infra/stack.sh up | down | status
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+pg_dir="$AGENTLINK_STATE_DIR/pg"
+redis_dir="$AGENTLINK_STATE_DIR/redis"
+
+as_pg() { runuser -u postgres -- "$@"; }
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$AGENTLINK_PG_PORT" -U postgres; }
+redis_ready() { redis-cli -p "$AGENTLINK_REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+
+pg_up() {
+  mkdir -p "$AGENTLINK_STATE_DIR"
+  chmod 755 "$AGENTLINK_STATE_DIR"
+  if [ ! -s "$pg_dir/PG_VERSION" ]; then
+    step "initialising PostgreSQL in $pg_dir"
+    rm -rf "$pg_dir"; mkdir -p "$pg_dir"; chown postgres:postgres "$pg_dir"; chmod 700 "$pg_dir"
+    as_pg "$PG_BIN/initdb" -D "$pg_dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if pg_ready; then ok "PostgreSQL already running on 127.0.0.1:$AGENTLINK_PG_PORT"; else
+    step "starting PostgreSQL on 127.0.0.1:$AGENTLINK_PG_PORT"
+    # A kill -9 leaves a stale pid file behind; pg_isready is the truth.
+    rm -f "$pg_dir/postmaster.pid"
+    for attempt in 1 2 3; do
+      as_pg "$PG_BIN/pg_ctl" -D "$pg_dir" -l "$pg_dir/server.log" -w -t 30 \
+        -o "-h 127.0.0.1 -p $AGENTLINK_PG_PORT -k /tmp -c max_connections=300 -c shared_buffers=256MB -c fsync=${AGENTLINK_PG_FSYNC:-on}" start >/dev/null || true
+      pg_ready && break
+      sleep 1
+    done
+    pg_ready || { tail -n 20 "$pg_dir/server.log" >&2; die "PostgreSQL did not start"; }
+  fi
+  # Role and database are created once; the schema is the migrate step's job.
+  psql_admin() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$AGENTLINK_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+  if [ "$(psql_admin -c "select 1 from pg_roles where rolname='$DB_USER'")" != 1 ]; then
+    psql_admin -c "create role $DB_USER login password '$DB_PASSWORD' createdb"
+  fi
+  if [ "$(psql_admin -c "select 1 from pg_database where datname='$DB_NAME'")" != 1 ]; then
+    psql_admin -c "create database $DB_NAME owner $DB_USER"
+  fi
+  # The vector extension needs a superuser to create; do it here so migrations
+  # can run as the application role.
+  psql_admin -d "$DB_NAME" -c "create extension if not exists vector" >/dev/null
+  psql_admin -d template1 -c "create extension if not exists vector" >/dev/null
+}
+
+redis_up() {
+  mkdir -p "$redis_dir"
+  if redis_ready; then ok "Redis already running on 127.0.0.1:$AGENTLINK_REDIS_PORT"; return; fi
+  step "starting Redis on 127.0.0.1:$AGENTLINK_REDIS_PORT"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$AGENTLINK_REDIS_PORT" --dir "$redis_dir" \
+    --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log" --save "" --appendonly no >/dev/null
+  for _ in $(seq 1 50); do redis_ready && return; sleep 0.1; done
+  die "Redis did not start (see $redis_dir/redis.log)"
+}
+
+pg_down() {
+  if [ -s "$pg_dir/PG_VERSION" ] && pg_ready; then
+    step "stopping PostgreSQL"
+    as_pg "$PG_BIN/pg_ctl" -D "$pg_dir" -m fast -w stop >/dev/null || true
+  fi
+}
+
+redis_down() {
+  if redis_ready; then step "stopping Redis"; redis-cli -p "$AGENTLINK_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
+}
+
+case "${1:-}" in
+  up) pg_up; redis_up; ok "data stack up (state in $AGENTLINK_STATE_DIR)" ;;
+  down) redis_down; pg_down; ok "data stack down" ;;
+  status)
+    pg_ready && echo "postgres: up (127.0.0.1:$AGENTLINK_PG_PORT)" || echo "postgres: down"
+    redis_ready && echo "redis: up (127.0.0.1:$AGENTLINK_REDIS_PORT)" || echo "redis: down" ;;
+  *) die "usage: infra/stack.sh up|down|status" ;;
+esac
