@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AgentLink.Core.Events;
+
+/// <summary>
+/// One event of a workspace, as it travels on the bus and reaches a browser.
+/// Durable events (Seq set) are also rows of workspace_events; ephemeral ones
+/// (typing, presence) have no Seq and are never replayed.
+/// Audience: UserId set = that user only; else ChannelId set = that channel's
+/// members; else every member of the workspace.
+/// </summary>
+public sealed record WorkspaceEvent(
+    Guid WorkspaceId,
+    long? Seq,
+    string Type,
+    Guid? ChannelId,
+    Guid? UserId,
+    JsonElement Data)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static WorkspaceEvent? FromJson(string json) => JsonSerializer.Deserialize<WorkspaceEvent>(json, Json);
+
+    public static JsonElement ToData<T>(T data) => JsonSerializer.SerializeToElement(data, Json);
+
+    public bool IsFor(Guid userId, Func<Guid, bool> isChannelMember) =>
+        UserId is { } only ? only == userId : ChannelId is not { } channel || isChannelMember(channel);
+}
+
+/// <summary>Event type names; clients switch on these.</summary>
+public static class EventTypes
+{
+    public const string MessageCreated = "message.created";
+    public const string MessageUpdated = "message.updated";
+    public const string MessageDeleted = "message.deleted";
+    public const string ReactionsChanged = "reaction.changed";
+    public const string ThreadUpdated = "thread.updated";
+    public const string ReadUpdated = "read.updated";
+    public const string Typing = "typing";
+    public const string ChannelCreated = "channel.created";
+    public const string ChannelUpdated = "channel.updated";
+    public const string ChannelMemberJoined = "channel.member_joined";
+    public const string ChannelMemberLeft = "channel.member_left";
+    public const string WorkspaceMemberJoined = "workspace.member_joined";
+    public const string WorkspaceMemberUpdated = "workspace.member_updated";
+    public const string WorkspaceMemberRemoved = "workspace.member_removed";
+    public const string Presence = "presence";
+}
+
+/// <summary>Bus topic names; the Redis implementation prefixes them.</summary>
+public static class BusTopics
+{
+    public static string WorkspaceEvents(Guid workspaceId) => $"ws:{workspaceId:N}:events";
+    public static string WorkspaceStatus(Guid workspaceId) => $"ws:{workspaceId:N}:status";
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Data;
+using AgentLink.Core.Events;
+using AgentLink.Core.Http;
+using AgentLink.Core.Options;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AgentLink.Core.Hosting;
+
+/// <summary>What every AgentLink host sets up the same way: data, bus, auth, errors, health.</summary>
+public static class HostDefaults
+{
+    public static WebApplicationBuilder AddAgentLinkDefaults(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddOptions<ChatLimits>().Bind(configuration.GetSection(ChatLimits.Section));
+        services.AddAgentLinkData(configuration);
+        services.AddAgentLinkBus(configuration);
+        services.AddAgentLinkAuth(configuration);
+        services.AddAgentLinkProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+
+        var limits = configuration.GetSection(ChatLimits.Section).Get<ChatLimits>() ?? new ChatLimits();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+
+        var health = services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"]);
+        if ((configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new()).UsesRedis)
+            health.AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Error handling and forwarded headers; call first in the pipeline.</summary>
+    public static WebApplication UseAgentLinkDefaults(this WebApplication app)
+    {
+        // The web app proxies /api to the functions host; trust its X-Forwarded-* from loopback.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>/health/live (the process answers) and /health/ready (its dependencies answer) under <paramref name="prefix"/>.</summary>
+    public static void MapAgentLinkHealth(this IEndpointRouteBuilder endpoints, string prefix = "")
+    {
+        endpoints.MapHealthChecks(prefix + "/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        endpoints.MapHealthChecks(prefix + "/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+        }).AllowAnonymous();
+    }
+}

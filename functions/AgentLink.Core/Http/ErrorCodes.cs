@@ -1,0 +1,39 @@
+namespace AgentLink.Core.Http;
+
+/// <summary>
+/// Stable error codes carried in every ProblemDetails body as "code", so that
+/// clients switch on them instead of on prose. Never rename one; add new ones.
+/// </summary>
+public static class ErrorCodes
+{
+    public const string InvalidRequest = "invalid_request";
+    public const string InvalidJson = "invalid_json";
+    public const string ValidationFailed = "validation_failed";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string Unauthenticated = "unauthenticated";
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string Forbidden = "forbidden";
+    public const string RateLimited = "rate_limited";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string InternalError = "internal_error";
+
+    public const string EmailTaken = "email_taken";
+    public const string WorkspaceNotFound = "workspace_not_found";
+    public const string MemberNotFound = "member_not_found";
+    public const string UserNotFound = "user_not_found";
+    public const string InviteNotFound = "invite_not_found";
+    public const string InviteExpired = "invite_expired";
+    public const string ChannelNotFound = "channel_not_found";
+    public const string ChannelNameTaken = "channel_name_taken";
+    public const string ChannelArchived = "channel_archived";
+    public const string NotChannelMember = "not_channel_member";
+    public const string MessageNotFound = "message_not_found";
+    public const string MessageDeleted = "message_deleted";
+    public const string InvalidParent = "invalid_parent";
+    public const string RoleTooLow = "role_too_low";
+    public const string OwnerImmutable = "owner_immutable";
+    public const string CannotDmSelf = "cannot_dm_self";
+    public const string CannotLeaveDm = "cannot_leave_dm";
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentLink.Core.Http;
+
+public static class ProblemDetailsDefaults
+{
+    /// <summary>
+    /// Every error response is a ProblemDetails with a code, including the ones
+    /// the framework writes itself (bad JSON, empty body, 404 routes, 413, 415).
+    /// </summary>
+    public static IServiceCollection AddAgentLinkProblemDetails(this IServiceCollection services) =>
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Extensions.Remove("traceId");
+            if (problem.Extensions.ContainsKey("code")) return;
+            var (code, detail) = Describe(context.Exception, problem.Status ?? context.HttpContext.Response.StatusCode);
+            problem.Extensions["code"] = code;
+            problem.Detail ??= detail;
+        });
+
+    private static (string Code, string? Detail) Describe(Exception? exception, int status)
+    {
+        if (exception is BadHttpRequestException bad)
+        {
+            if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge) return (ErrorCodes.PayloadTooLarge, "The request body is too large.");
+            if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType) return (ErrorCodes.UnsupportedMediaType, "Send application/json.");
+            if (bad.InnerException is JsonException json) return (ErrorCodes.InvalidJson, "The body is not valid JSON: " + json.Message);
+            return (ErrorCodes.InvalidRequest, bad.Message);
+        }
+        return status switch
+        {
+            StatusCodes.Status400BadRequest => (ErrorCodes.InvalidRequest, null),
+            StatusCodes.Status401Unauthorized => (ErrorCodes.Unauthenticated, "Sign in first."),
+            StatusCodes.Status403Forbidden => (ErrorCodes.Forbidden, null),
+            StatusCodes.Status404NotFound => (ErrorCodes.NotFound, "No such resource."),
+            StatusCodes.Status405MethodNotAllowed => (ErrorCodes.MethodNotAllowed, null),
+            StatusCodes.Status413PayloadTooLarge => (ErrorCodes.PayloadTooLarge, "The request body is too large."),
+            StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType, "Send application/json."),
+            StatusCodes.Status429TooManyRequests => (ErrorCodes.RateLimited, "Too many attempts; wait a minute."),
+            >= 500 => (ErrorCodes.InternalError, "Something went wrong on our side."),
+            _ => (ErrorCodes.InvalidRequest, null),
+        };
+    }
+}

@@ -1,0 +1,54 @@
+using AgentLink.Core.Auth;
+using AgentLink.Core.Http;
+using AgentLink.Functions.Common;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Auth;
+
+public static class Signup
+{
+    public sealed record Request(string? Email, string? Password, string? Name);
+
+    private const string InsertSql = """
+        insert into users (kind, email, name, password_hash) values ('human', @email, @name, @hash)
+        returning id, email, name, kind
+        """;
+
+    public static async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult>> Handle(
+        Request body, NpgsqlDataSource dataSource, Sessions sessions, HttpContext http)
+    {
+        var email = body.Email?.Trim() ?? "";
+        var name = body.Name?.Trim() ?? "";
+        var check = new Validate()
+            .Required("email", email, 254)
+            .Check(email.Length == 0 || LooksLikeEmail(email), "email", "Not an email address.")
+            .Required("name", name, 80)
+            .Required("password", body.Password, 128)
+            .Check(body.Password is null || body.Password.Length >= 8, "password", "At least 8 characters.");
+        if (!check.Ok) return ApiProblem.Invalid(check.Errors);
+
+        var hash = PasswordHashing.Hash(body.Password!);
+        await using var conn = await dataSource.OpenConnectionAsync(http.RequestAborted);
+        await using var tx = await conn.BeginTransactionAsync(http.RequestAborted);
+        UserView user;
+        try
+        {
+            user = await conn.QuerySingleAsync<UserView>(InsertSql, new { email, name, hash }, tx);
+        }
+        catch (PostgresException ex) when (ex.IsUniqueViolation("users_email_key"))
+        {
+            return ApiProblem.Conflict(ErrorCodes.EmailTaken, "An account with this email already exists.");
+        }
+        var session = await sessions.StartAsync(http, user, conn, tx);
+        await tx.CommitAsync(http.RequestAborted);
+        return TypedResults.Created("/api/v1/me", session);
+    }
+
+    private static bool LooksLikeEmail(string email)
+    {
+        var at = email.IndexOf('@');
+        return at > 0 && at == email.LastIndexOf('@') && at < email.Length - 1 && !email.Any(char.IsWhiteSpace);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Events;
+using AgentLink.Core.Http;
+using AgentLink.Functions.Common;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Channels;
+
+public static class AddChannelMember
+{
+    public sealed record Request(Guid? UserId);
+
+    /// <summary>A member of the channel (not a viewer) adds another workspace member; DMs stay two-person.</summary>
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Handle(
+        Guid channelId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    {
+        if (body.UserId is not { } targetId) return ApiProblem.Invalid("userId", "Required.");
+        var userId = user.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, tx);
+        if (channel is null) return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
+        if (channel.IsDm) return ApiProblem.BadRequest(ErrorCodes.InvalidRequest, "DMs have exactly two members.");
+        if (!channel.IsMember) return ApiProblem.Forbidden(ErrorCodes.NotChannelMember, "Join the channel first.");
+        if (!Roles.CanWrite(channel.Role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers cannot add members.");
+        if (channel.Archived) return ApiProblem.Conflict(ErrorCodes.ChannelArchived, "This channel is archived.");
+        var name = await conn.QuerySingleOrDefaultAsync<string>(
+            "select u.name from memberships m join users u on u.id = m.user_id where m.workspace_id = @workspaceId and m.user_id = @targetId",
+            new { channel.WorkspaceId, targetId }, tx);
+        if (name is null) return ApiProblem.NotFound(ErrorCodes.UserNotFound, "User");
+
+        var e = await ChannelMembership.AddAsync(conn, tx, channel.WorkspaceId, channelId, targetId, name);
+        await tx.CommitAsync(ct);
+        if (e is not null) await events.PublishAsync(e, ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Events;
+using AgentLink.Core.Http;
+using AgentLink.Functions.Common;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Channels;
+
+public static class ArchiveChannel
+{
+    private const string ArchiveSql = "update channels set archived_at = now() where id = @channelId and archived_at is null";
+
+    /// <summary>The channel's creator, or a workspace owner or admin. History stays readable; posting stops.</summary>
+    public static async Task<Results<Ok<ChannelView>, ProblemHttpResult>> Handle(
+        Guid channelId, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, tx);
+        if (channel is null) return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
+        if (channel.IsDm) return ApiProblem.BadRequest(ErrorCodes.InvalidRequest, "DMs cannot be archived.");
+        if (!(Roles.IsAdmin(channel.Role) || (channel.CreatedBy == userId && Roles.CanWrite(channel.Role))))
+            return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Only the channel's creator or an admin archives it.");
+
+        WorkspaceEvent? e = null;
+        if (await conn.ExecuteAsync(ArchiveSql, new { channelId }, tx) == 1)
+        {
+            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, channel.WorkspaceId);
+            e = await WorkspaceEventLog.AppendAsync(conn, tx, channel.WorkspaceId, seq, EventTypes.ChannelUpdated,
+                channel.IsPrivate ? channelId : null, null, new { channelId, archived = true });
+        }
+        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, tx))!;
+        await tx.CommitAsync(ct);
+        if (e is not null) await events.PublishAsync(e, ct);
+        return TypedResults.Ok(view);
+    }
+}

@@ -1,0 +1,24 @@
+using System.Data;
+using AgentLink.Core.Events;
+using Dapper;
+
+namespace AgentLink.Functions.Channels;
+
+/// <summary>Adding a member, shared by join (self) and add (by another member).</summary>
+public static class ChannelMembership
+{
+    private const string AddSql = """
+        insert into channel_members (channel_id, workspace_id, user_id, last_read_seq)
+        select @channelId, @workspaceId, @userId, last_message_seq from channels where id = @channelId
+        on conflict do nothing
+        """;
+
+    /// <summary>Adds the member (they start with nothing unread) and logs the event; null when already a member.</summary>
+    public static async Task<WorkspaceEvent?> AddAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid channelId, Guid userId, string name)
+    {
+        if (await conn.ExecuteAsync(AddSql, new { channelId, workspaceId, userId }, tx) == 0) return null;
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
+        return await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ChannelMemberJoined, channelId, null,
+            new { channelId, userId, name });
+    }
+}

@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Events;
+using AgentLink.Core.Http;
+using AgentLink.Functions.Common;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Channels;
+
+public static partial class CreateChannel
+{
+    public sealed record Request(string? Name, bool? IsPrivate, string? Topic);
+
+    private const string InsertSql = """
+        with c as (
+            insert into channels (workspace_id, type, name, is_private, topic, created_by)
+            values (@workspaceId, 'channel', @name, @isPrivate, @topic, @userId) returning id, workspace_id)
+        insert into channel_members (channel_id, workspace_id, user_id) select id, workspace_id, @userId from c
+        returning channel_id
+        """;
+
+    /// <summary>Names are lower case letters, digits, '-' and '_' (spaces become '-'), unique in the workspace.</summary>
+    public static async Task<Results<Created<ChannelView>, ValidationProblem, ProblemHttpResult>> Handle(
+        Guid workspaceId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    {
+        var name = Normalize(body.Name);
+        var topic = body.Topic?.Trim() ?? "";
+        var check = new Validate()
+            .Required("name", name, 80)
+            .Check(name.Length == 0 || NamePattern().IsMatch(name), "name", "Use letters, digits, '-' and '_'.")
+            .Check(topic.Length <= 250, "topic", "At most 250 characters.");
+        if (!check.Ok) return ApiProblem.Invalid(check.Errors);
+
+        var userId = user.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var role = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, tx);
+        if (role is null) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
+        if (!Roles.CanWrite(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers cannot create channels.");
+
+        var isPrivate = body.IsPrivate ?? false;
+        Guid channelId;
+        try
+        {
+            channelId = await conn.QuerySingleAsync<Guid>(InsertSql, new { workspaceId, name, isPrivate, topic, userId }, tx);
+        }
+        catch (PostgresException ex) when (ex.IsUniqueViolation("channels_name_key"))
+        {
+            return ApiProblem.Conflict(ErrorCodes.ChannelNameTaken, $"#{name} already exists in this workspace.");
+        }
+        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, tx))!;
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
+        // A public channel is announced to the whole workspace; a private one only to its members.
+        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ChannelCreated,
+            isPrivate ? channelId : null, null, view with { IsMember = false, LastReadSeq = 0 });
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(e, ct);
+        return TypedResults.Created($"/api/v1/channels/{channelId}", view);
+    }
+
+    private static string Normalize(string? name) =>
+        string.Join('-', (name ?? "").Trim().TrimStart('#').ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    private static partial Regex NamePattern();
+}

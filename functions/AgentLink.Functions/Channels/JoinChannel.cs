@@ -1,0 +1,30 @@
+using System.Security.Claims;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Events;
+using AgentLink.Core.Http;
+using AgentLink.Functions.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Channels;
+
+public static class JoinChannel
+{
+    /// <summary>Public channels only; a private channel a caller is not in does not exist for them (404).</summary>
+    public static async Task<Results<Ok<ChannelView>, ProblemHttpResult>> Handle(
+        Guid channelId, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, tx);
+        if (channel is null) return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
+        if (channel.Archived) return ApiProblem.Conflict(ErrorCodes.ChannelArchived, "This channel is archived.");
+
+        var e = await ChannelMembership.AddAsync(conn, tx, channel.WorkspaceId, channelId, userId, user.DisplayName());
+        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, tx))!;
+        await tx.CommitAsync(ct);
+        if (e is not null) await events.PublishAsync(e, ct);
+        return TypedResults.Ok(view);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Events;
+using AgentLink.Core.Http;
+using AgentLink.Functions.Common;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Channels;
+
+public static class LeaveChannel
+{
+    private const string DeleteSql = "delete from channel_members where channel_id = @channelId and user_id = @userId";
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Handle(
+        Guid channelId, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, tx);
+        if (channel is null) return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
+        if (channel.IsDm) return ApiProblem.BadRequest(ErrorCodes.CannotLeaveDm, "A DM cannot be left.");
+        if (await conn.ExecuteAsync(DeleteSql, new { channelId, userId }, tx) == 0) return TypedResults.NoContent();
+
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, channel.WorkspaceId, 2);
+        var data = new { channelId, userId };
+        // The remaining members hear it through the channel; the leaver's other tabs through a user event.
+        var toChannel = await WorkspaceEventLog.AppendAsync(conn, tx, channel.WorkspaceId, seq, EventTypes.ChannelMemberLeft, channelId, null, data);
+        var toSelf = await WorkspaceEventLog.AppendAsync(conn, tx, channel.WorkspaceId, seq + 1, EventTypes.ChannelMemberLeft, channelId, userId, data);
+        await tx.CommitAsync(ct);
+        await events.PublishAsync([toChannel, toSelf], ct);
+        return TypedResults.NoContent();
+    }
+}

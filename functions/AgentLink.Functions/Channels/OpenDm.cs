@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Events;
+using AgentLink.Core.Http;
+using AgentLink.Functions.Common;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Channels;
+
+public static class OpenDm
+{
+    public sealed record Request(Guid? UserId);
+
+    private const string InsertSql = """
+        insert into channels (workspace_id, type, name, is_private, dm_key, created_by)
+        values (@workspaceId, 'dm', 'dm', true, @dmKey, @userId)
+        on conflict (workspace_id, dm_key) where type = 'dm' do nothing
+        returning id
+        """;
+
+    private const string FindSql = "select id from channels where workspace_id = @workspaceId and type = 'dm' and dm_key = @dmKey";
+
+    private const string MembersSql = """
+        insert into channel_members (channel_id, workspace_id, user_id)
+        values (@channelId, @workspaceId, @userId), (@channelId, @workspaceId, @peerId)
+        """;
+
+    /// <summary>Finds the one DM between the caller and another member (200), or creates it (201).</summary>
+    public static async Task<Results<Ok<ChannelView>, Created<ChannelView>, ValidationProblem, ProblemHttpResult>> Handle(
+        Guid workspaceId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    {
+        if (body.UserId is not { } peerId) return ApiProblem.Invalid("userId", "Required.");
+        var userId = user.UserId();
+        if (peerId == userId) return ApiProblem.BadRequest(ErrorCodes.CannotDmSelf, "A DM needs another member.");
+
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var role = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, tx);
+        if (role is null) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
+        if (!Roles.CanWrite(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers cannot start DMs.");
+        if (await WorkspaceAccess.RoleAsync(conn, workspaceId, peerId, tx) is null) return ApiProblem.NotFound(ErrorCodes.UserNotFound, "User");
+
+        var dmKey = string.Join(':', new[] { userId, peerId }.Order());
+        var created = await conn.QuerySingleOrDefaultAsync<Guid?>(InsertSql, new { workspaceId, dmKey, userId }, tx);
+        if (created is not { } channelId)
+        {
+            await tx.RollbackAsync(ct);
+            var existing = await conn.QuerySingleAsync<Guid>(FindSql, new { workspaceId, dmKey });
+            return TypedResults.Ok((await ChannelQueries.GetAsync(conn, existing, userId))!);
+        }
+        await conn.ExecuteAsync(MembersSql, new { channelId, workspaceId, userId, peerId }, tx);
+        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, tx))!;
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
+        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ChannelCreated, channelId, null,
+            new { channelId, type = "dm", memberIds = new[] { userId, peerId } });
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(e, ct);
+        return TypedResults.Created($"/api/v1/channels/{channelId}", view);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Events;
+using AgentLink.Core.Http;
+using AgentLink.Functions.Common;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Messages;
+
+public static class DeleteMessage
+{
+    // Soft delete: the row keeps its place (threads, seq) but loses its text, mentions and reactions.
+    private const string DeleteSql = """
+        update channel_messages set deleted_at = now(), text = '' where id = @messageId and deleted_at is null;
+        delete from message_mentions where message_id = @messageId;
+        delete from message_reactions where message_id = @messageId;
+        """;
+
+    private const string ShrinkThreadSql = """
+        update channel_messages set reply_count = greatest(reply_count - 1, 0)
+        where id = @parentId returning reply_count, last_reply_at
+        """;
+
+    /// <summary>The author, or a workspace owner or admin. Deleting twice is fine (204).</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Handle(
+        Guid messageId, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var target = await MessageAccess.FindAsync(conn, messageId, userId, tx);
+        if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
+        if (target.AuthorId != userId && !Roles.IsAdmin(target.Channel.Role))
+            return ApiProblem.Forbidden(ErrorCodes.Forbidden, "Only the author or an admin deletes a message.");
+        if (target.Deleted) return TypedResults.NoContent();
+
+        var workspaceId = target.Channel.WorkspaceId;
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, target.ParentId is null ? 1 : 2);
+        await conn.ExecuteAsync(DeleteSql, new { messageId }, tx);
+        var logged = new List<WorkspaceEvent>
+        {
+            await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.MessageDeleted, target.ChannelId, null,
+                new { id = messageId, channelId = target.ChannelId, parentId = target.ParentId }),
+        };
+        if (target.ParentId is { } parentId)
+        {
+            var (replyCount, lastReplyAt) = await conn.QuerySingleAsync<(int, DateTimeOffset?)>(ShrinkThreadSql, new { parentId }, tx);
+            logged.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq + 1, EventTypes.ThreadUpdated, target.ChannelId, null,
+                new { channelId = target.ChannelId, parentId, replyCount, lastReplyAt }));
+        }
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(logged, ct);
+        return TypedResults.NoContent();
+    }
+}

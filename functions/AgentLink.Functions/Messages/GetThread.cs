@@ -1,0 +1,25 @@
+using System.Security.Claims;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Messages;
+
+public static class GetThread
+{
+    public sealed record Thread(MessageView Root, IReadOnlyList<MessageView> Replies);
+
+    /// <summary>The thread a message belongs to: its root and every reply, oldest first.</summary>
+    public static async Task<Results<Ok<Thread>, ProblemHttpResult>> Handle(
+        Guid messageId, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var target = await MessageAccess.FindAsync(conn, messageId, user.UserId());
+        if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
+        var rootId = target.ParentId ?? target.Id;
+        var root = await MessageQueries.GetAsync(conn, rootId);
+        var replies = await MessageQueries.QueryAsync(conn, "where m.parent_id = @rootId order by m.seq", new { rootId });
+        return TypedResults.Ok(new Thread(root, replies));
+    }
+}

@@ -1,0 +1,35 @@
+using System.Data;
+using System.Text.RegularExpressions;
+using Dapper;
+
+namespace AgentLink.Functions.Messages;
+
+/// <summary>
+/// A mention is written "&lt;@userId&gt;" in the text (the web page turns a picked
+/// name into one); only members of the message's workspace count.
+/// </summary>
+public static partial class Mentions
+{
+    [GeneratedRegex(@"<@([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})>")]
+    private static partial Regex Token();
+
+    private const string MembersSql = "select user_id from memberships where workspace_id = @workspaceId and user_id = any(@ids)";
+
+    private const string ReplaceSql = """
+        delete from message_mentions where message_id = @messageId;
+        insert into message_mentions (message_id, workspace_id, user_id) select @messageId, @workspaceId, unnest(@ids);
+        """;
+
+    public static Guid[] Parse(string text) =>
+        Token().Matches(text).Select(m => Guid.Parse(m.Groups[1].Value)).Distinct().ToArray();
+
+    public static async Task<Guid[]> ResolveAsync(IDbConnection conn, Guid workspaceId, string text, IDbTransaction? tx = null)
+    {
+        var ids = Parse(text);
+        if (ids.Length == 0) return [];
+        return (await conn.QueryAsync<Guid>(MembersSql, new { workspaceId, ids }, tx)).ToArray();
+    }
+
+    public static Task SaveAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid messageId, Guid[] ids) =>
+        conn.ExecuteAsync(ReplaceSql, new { messageId, workspaceId, ids }, tx);
+}

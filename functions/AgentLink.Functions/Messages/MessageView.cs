@@ -1,0 +1,57 @@
+using System.Data;
+using System.Text.Json;
+using Dapper;
+
+namespace AgentLink.Functions.Messages;
+
+public sealed record AuthorView(Guid Id, string Name, string Kind);
+
+public sealed record ReactionView(string Emoji, int Count, Guid[] UserIds);
+
+/// <summary>A message as the API and the event stream show it. A deleted message keeps its place with empty text.</summary>
+public sealed record MessageView(
+    Guid Id, Guid WorkspaceId, Guid ChannelId, long Seq, Guid? ParentId, AuthorView Author, string Text,
+    Guid[] Mentions, ReactionView[] Reactions, int ReplyCount, DateTimeOffset? LastReplyAt,
+    DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, DateTimeOffset? DeletedAt);
+
+public static class MessageQueries
+{
+    /// <summary>Callers append WHERE/ORDER clauses on alias m.</summary>
+    public const string Select = """
+        select m.id, m.workspace_id, m.channel_id, m.seq, m.parent_id, m.author_id, u.name as author_name, u.kind as author_kind,
+               case when m.deleted_at is null then m.text else '' end as text,
+               coalesce((select array_agg(mm.user_id) from message_mentions mm where mm.message_id = m.id), '{}') as mentions,
+               coalesce((select json_agg(json_build_object('emoji', r.emoji, 'count', r.n, 'userIds', r.users) order by r.first)::text
+                         from (select emoji, count(*)::int as n, array_agg(user_id order by created_at) as users, min(created_at) as first
+                               from message_reactions where message_id = m.id group by emoji) r), '[]') as reactions,
+               m.reply_count, m.last_reply_at, m.created_at, m.edited_at, m.deleted_at
+        from channel_messages m join users u on u.id = m.author_id
+        """;
+
+    private sealed record Row(
+        Guid Id, Guid WorkspaceId, Guid ChannelId, long Seq, Guid? ParentId, Guid AuthorId, string AuthorName, string AuthorKind,
+        string Text, Guid[] Mentions, string Reactions, int ReplyCount, DateTimeOffset? LastReplyAt,
+        DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, DateTimeOffset? DeletedAt)
+    {
+        public MessageView ToView() => new(Id, WorkspaceId, ChannelId, Seq, ParentId, new AuthorView(AuthorId, AuthorName, AuthorKind),
+            Text, Mentions, ParseReactions(Reactions), ReplyCount, LastReplyAt, CreatedAt, EditedAt, DeletedAt);
+    }
+
+    public static ReactionView[] ParseReactions(string json) =>
+        JsonSerializer.Deserialize<ReactionView[]>(json, JsonSerializerOptions.Web) ?? [];
+
+    public static async Task<IReadOnlyList<MessageView>> QueryAsync(IDbConnection conn, string where, object args, IDbTransaction? tx = null) =>
+        (await conn.QueryAsync<Row>(Select + " " + where, args, tx)).Select(r => r.ToView()).ToList();
+
+    public static async Task<MessageView> GetAsync(IDbConnection conn, Guid messageId, IDbTransaction? tx = null) =>
+        (await QueryAsync(conn, "where m.id = @messageId", new { messageId }, tx)).Single();
+
+    private const string ReactionsSql = """
+        select coalesce(json_agg(json_build_object('emoji', r.emoji, 'count', r.n, 'userIds', r.users) order by r.first)::text, '[]')
+        from (select emoji, count(*)::int as n, array_agg(user_id order by created_at) as users, min(created_at) as first
+              from message_reactions where message_id = @messageId group by emoji) r
+        """;
+
+    public static async Task<ReactionView[]> ReactionsAsync(IDbConnection conn, Guid messageId, IDbTransaction? tx = null) =>
+        ParseReactions(await conn.QuerySingleAsync<string>(ReactionsSql, new { messageId }, tx));
+}

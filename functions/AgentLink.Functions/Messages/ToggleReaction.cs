@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Events;
+using AgentLink.Core.Http;
+using AgentLink.Functions.Common;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Messages;
+
+public static class ToggleReaction
+{
+    public sealed record Request(string? Emoji);
+
+    public sealed record Response(Guid MessageId, bool Added, ReactionView[] Reactions);
+
+    private const string RemoveSql = "delete from message_reactions where message_id = @messageId and user_id = @userId and emoji = @emoji";
+
+    private const string AddSql = """
+        insert into message_reactions (message_id, workspace_id, user_id, emoji) values (@messageId, @workspaceId, @userId, @emoji)
+        """;
+
+    /// <summary>Adds the caller's reaction, or removes it when already there.</summary>
+    public static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Handle(
+        Guid messageId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    {
+        var emoji = body.Emoji?.Trim();
+        var check = new Validate()
+            .Required("emoji", emoji, 32)
+            .Check(emoji is null || !emoji.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)), "emoji", "One emoji or :name:, no spaces.");
+        if (!check.Ok) return ApiProblem.Invalid(check.Errors);
+
+        var userId = user.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var target = await MessageAccess.FindAsync(conn, messageId, userId, tx);
+        if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
+        if (PostMessage.WriteProblem(target.Channel) is { } problem) return problem;
+        if (target.Deleted) return ApiProblem.Conflict(ErrorCodes.MessageDeleted, "This message was deleted.");
+
+        var workspaceId = target.Channel.WorkspaceId;
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
+        var added = await conn.ExecuteAsync(RemoveSql, new { messageId, userId, emoji }, tx) == 0;
+        if (added) await conn.ExecuteAsync(AddSql, new { messageId, workspaceId, userId, emoji }, tx);
+        var reactions = await MessageQueries.ReactionsAsync(conn, messageId, tx);
+        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ReactionsChanged, target.ChannelId, null,
+            new { messageId, channelId = target.ChannelId, reactions });
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(e, ct);
+        return TypedResults.Ok(new Response(messageId, added, reactions));
+    }
+}

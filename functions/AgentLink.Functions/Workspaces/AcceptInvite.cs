@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Events;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Workspaces;
+
+public static class AcceptInvite
+{
+    private const string JoinSql = """
+        insert into memberships (workspace_id, user_id, role) values (@workspaceId, @userId, @role)
+        on conflict (workspace_id, user_id) do nothing
+        """;
+
+    private const string JoinGeneralSql = """
+        insert into channel_members (channel_id, workspace_id, user_id)
+        select id, workspace_id, @userId from channels
+        where workspace_id = @workspaceId and type = 'channel' and lower(name) = 'general' and archived_at is null
+        on conflict do nothing
+        returning channel_id
+        """;
+
+    private const string CountSql = "update invitations set accept_count = accept_count + 1 where id = @id";
+
+    private const string ViewSql = """
+        select w.id, w.name, m.role, w.owner_id, w.created_at
+        from workspaces w join memberships m on m.workspace_id = w.id and m.user_id = @userId
+        where w.id = @workspaceId
+        """;
+
+    /// <summary>Joins the workspace with the invite's role (a member keeps their role) and #general.</summary>
+    public static async Task<Results<Ok<WorkspaceView>, ProblemHttpResult>> Handle(
+        string token, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, TimeProvider clock, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var invite = await conn.QuerySingleOrDefaultAsync<PreviewInvite.InviteRow>(
+            PreviewInvite.FindSql + " for update of i", new { hash = InviteTokens.Hash(token) }, tx);
+        if (PreviewInvite.Problem(invite, clock) is { } problem) return problem;
+
+        var workspaceId = invite!.WorkspaceId;
+        var published = new List<WorkspaceEvent>();
+        if (await conn.ExecuteAsync(JoinSql, new { workspaceId, userId, role = invite.Role }, tx) == 1)
+        {
+            var general = await conn.QuerySingleOrDefaultAsync<Guid?>(JoinGeneralSql, new { workspaceId, userId }, tx);
+            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, general is null ? 1 : 2);
+            var member = new { userId, name = user.DisplayName(), role = invite.Role, kind = "human" };
+            published.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.WorkspaceMemberJoined, null, null, member));
+            if (general is { } channelId)
+                published.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq + 1, EventTypes.ChannelMemberJoined,
+                    channelId, null, new { channelId, userId, name = user.DisplayName() }));
+            await conn.ExecuteAsync(CountSql, new { invite.Id }, tx);
+        }
+        var view = await conn.QuerySingleAsync<WorkspaceView>(ViewSql, new { workspaceId, userId }, tx);
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(published, ct);
+        return TypedResults.Ok(view);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Http;
+using AgentLink.Functions.Common;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Workspaces;
+
+public static class CreateWorkspace
+{
+    public sealed record Request(string? Name);
+
+    private const string InsertSql = """
+        with w as (insert into workspaces (name, owner_id) values (@name, @userId) returning id, name, owner_id, created_at),
+             m as (insert into memberships (workspace_id, user_id, role) select id, @userId, 'owner' from w),
+             c as (insert into channels (workspace_id, type, name, created_by) select id, 'channel', 'general', @userId from w returning id, workspace_id),
+             cm as (insert into channel_members (channel_id, workspace_id, user_id) select id, workspace_id, @userId from c)
+        select w.id, w.name, 'owner' as role, w.owner_id, w.created_at from w
+        """;
+
+    /// <summary>The creator becomes owner; #general is created with them in it.</summary>
+    public static async Task<Results<Created<WorkspaceView>, ValidationProblem>> Handle(
+        Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        var name = body.Name?.Trim();
+        var check = new Validate().Required("name", name, 80);
+        if (!check.Ok) return ApiProblem.Invalid(check.Errors);
+
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var workspace = await conn.QuerySingleAsync<WorkspaceView>(InsertSql, new { name, userId = user.UserId() });
+        return TypedResults.Created($"/api/v1/workspaces/{workspace.Id}", workspace);
+    }
+}

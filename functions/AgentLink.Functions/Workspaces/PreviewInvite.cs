@@ -1,0 +1,36 @@
+using AgentLink.Core.Http;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace AgentLink.Functions.Workspaces;
+
+public static class PreviewInvite
+{
+    public sealed record InvitePreview(Guid WorkspaceId, string WorkspaceName, string Role, DateTimeOffset ExpiresAt);
+
+    internal sealed record InviteRow(Guid Id, Guid WorkspaceId, string WorkspaceName, string Role, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt);
+
+    internal const string FindSql = """
+        select i.id, i.workspace_id, w.name as workspace_name, i.role, i.expires_at, i.revoked_at
+        from invitations i join workspaces w on w.id = i.workspace_id
+        where i.token_hash = @hash
+        """;
+
+    /// <summary>Lets the invite page show what the person is about to join.</summary>
+    public static async Task<Results<Ok<InvitePreview>, ProblemHttpResult>> Handle(string token, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var invite = await conn.QuerySingleOrDefaultAsync<InviteRow>(FindSql, new { hash = InviteTokens.Hash(token) });
+        if (Problem(invite, clock) is { } problem) return problem;
+        return TypedResults.Ok(new InvitePreview(invite!.WorkspaceId, invite.WorkspaceName, invite.Role, invite.ExpiresAt));
+    }
+
+    internal static ProblemHttpResult? Problem(InviteRow? invite, TimeProvider clock)
+    {
+        if (invite is null) return ApiProblem.NotFound(ErrorCodes.InviteNotFound, "Invite");
+        if (invite.RevokedAt is not null || invite.ExpiresAt <= clock.GetUtcNow())
+            return ApiProblem.Of(StatusCodes.Status410Gone, ErrorCodes.InviteExpired, "This invite has expired; ask for a new one.");
+        return null;
+    }
+}
