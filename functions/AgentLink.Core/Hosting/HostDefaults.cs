@@ -5,6 +5,7 @@ using AgentLink.Core.Events;
 using AgentLink.Core.Http;
 using AgentLink.Core.Options;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,9 @@ public static class HostDefaults
         services.AddAgentLinkBus(configuration);
         services.AddAgentLinkAuth(configuration);
         services.AddAgentLinkProblemDetails();
+        // Binding failures (bad JSON, wrong types, oversize bodies) throw in every environment and
+        // the exception handler turns them into their own 4xx ProblemDetails, never a 500.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
 
         var limits = configuration.GetSection(ChatLimits.Section).Get<ChatLimits>() ?? new ChatLimits();
@@ -44,7 +48,11 @@ public static class HostDefaults
     {
         // The web app proxies /api to the functions host; trust its X-Forwarded-* from loopback.
         app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            SuppressDiagnosticsCallback = ctx => ctx.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages();
         return app;
     }

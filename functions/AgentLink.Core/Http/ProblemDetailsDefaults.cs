@@ -27,8 +27,16 @@ public static class ProblemDetailsDefaults
         {
             if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge) return (ErrorCodes.PayloadTooLarge, "The request body is too large.");
             if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType) return (ErrorCodes.UnsupportedMediaType, "Send application/json.");
-            if (bad.InnerException is JsonException json) return (ErrorCodes.InvalidJson, "The body is not valid JSON: " + json.Message);
-            return (ErrorCodes.InvalidRequest, bad.Message);
+            // Say what is wrong in the caller's terms, without our internal type names.
+            if (bad.InnerException is JsonException json)
+                return (ErrorCodes.InvalidJson, json.Path is { Length: > 1 } path
+                    ? $"The body is not valid JSON for this request: {path} has the wrong type or format."
+                    : "The body is not valid JSON.");
+            if (bad.Message.Contains("no body was provided", StringComparison.Ordinal))
+                return (ErrorCodes.InvalidRequest, "A JSON body is required.");
+            if (bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal))
+                return (ErrorCodes.InvalidRequest, "A query or route value has the wrong format.");
+            return (ErrorCodes.InvalidRequest, "The request could not be read.");
         }
         return status switch
         {

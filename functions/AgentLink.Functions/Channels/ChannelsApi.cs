@@ -24,8 +24,8 @@ public sealed record DmPeer(Guid Id, string Name, string Kind);
 
 /// <summary>A channel as one user sees it: membership, read position and unread count included.</summary>
 public sealed record ChannelView(
-    Guid Id, Guid WorkspaceId, string Type, string Name, bool IsPrivate, string Topic, DateTimeOffset CreatedAt,
-    DateTimeOffset? ArchivedAt, bool IsMember, long LastReadSeq, long LastMessageSeq, int UnreadCount, DmPeer? DmPeer);
+    Guid Id, Guid WorkspaceId, string Type, string Name, bool IsPrivate, string Topic, DateTime CreatedAt,
+    DateTime? ArchivedAt, bool IsMember, long LastReadSeq, long LastMessageSeq, int UnreadCount, DmPeer? DmPeer);
 
 public static class ChannelQueries
 {
@@ -49,8 +49,8 @@ public static class ChannelQueries
         """;
 
     private sealed record Row(
-        Guid Id, Guid WorkspaceId, string Type, string Name, bool IsPrivate, string Topic, DateTimeOffset CreatedAt,
-        DateTimeOffset? ArchivedAt, bool IsMember, long LastReadSeq, long LastMessageSeq, int UnreadCount,
+        Guid Id, Guid WorkspaceId, string Type, string Name, bool IsPrivate, string Topic, DateTime CreatedAt,
+        DateTime? ArchivedAt, bool IsMember, long LastReadSeq, long LastMessageSeq, int UnreadCount,
         Guid? PeerId, string? PeerName, string? PeerKind)
     {
         public ChannelView ToView() => new(Id, WorkspaceId, Type, Type == "dm" && PeerName is not null ? PeerName : Name, IsPrivate, Topic,

@@ -10,7 +10,7 @@ namespace AgentLink.Functions.Channels;
 
 public static class ListChannelMembers
 {
-    public sealed record ChannelMemberView(Guid UserId, string Name, string Kind, DateTimeOffset JoinedAt);
+    public sealed record ChannelMemberView(Guid UserId, string Name, string Kind, DateTime JoinedAt);
 
     private const string Sql = """
         select u.id as user_id, u.name, u.kind, cm.joined_at

@@ -46,7 +46,7 @@ public static class DeleteMessage
         };
         if (target.ParentId is { } parentId)
         {
-            var (replyCount, lastReplyAt) = await conn.QuerySingleAsync<(int, DateTimeOffset?)>(ShrinkThreadSql, new { parentId }, tx);
+            var (replyCount, lastReplyAt) = await conn.QuerySingleAsync<(int, DateTime?)>(ShrinkThreadSql, new { parentId }, tx);
             logged.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq + 1, EventTypes.ThreadUpdated, target.ChannelId, null,
                 new { channelId = target.ChannelId, parentId, replyCount, lastReplyAt }));
         }

@@ -11,8 +11,8 @@ public sealed record ReactionView(string Emoji, int Count, Guid[] UserIds);
 /// <summary>A message as the API and the event stream show it. A deleted message keeps its place with empty text.</summary>
 public sealed record MessageView(
     Guid Id, Guid WorkspaceId, Guid ChannelId, long Seq, Guid? ParentId, AuthorView Author, string Text,
-    Guid[] Mentions, ReactionView[] Reactions, int ReplyCount, DateTimeOffset? LastReplyAt,
-    DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, DateTimeOffset? DeletedAt);
+    Guid[] Mentions, ReactionView[] Reactions, int ReplyCount, DateTime? LastReplyAt,
+    DateTime CreatedAt, DateTime? EditedAt, DateTime? DeletedAt);
 
 public static class MessageQueries
 {
@@ -30,8 +30,8 @@ public static class MessageQueries
 
     private sealed record Row(
         Guid Id, Guid WorkspaceId, Guid ChannelId, long Seq, Guid? ParentId, Guid AuthorId, string AuthorName, string AuthorKind,
-        string Text, Guid[] Mentions, string Reactions, int ReplyCount, DateTimeOffset? LastReplyAt,
-        DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, DateTimeOffset? DeletedAt)
+        string Text, Guid[] Mentions, string Reactions, int ReplyCount, DateTime? LastReplyAt,
+        DateTime CreatedAt, DateTime? EditedAt, DateTime? DeletedAt)
     {
         public MessageView ToView() => new(Id, WorkspaceId, ChannelId, Seq, ParentId, new AuthorView(AuthorId, AuthorName, AuthorKind),
             Text, Mentions, ParseReactions(Reactions), ReplyCount, LastReplyAt, CreatedAt, EditedAt, DeletedAt);

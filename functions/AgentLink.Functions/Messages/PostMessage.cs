@@ -64,7 +64,7 @@ public static class PostMessage
 
         await using var tx = await conn.BeginTransactionAsync(ct);
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, parentId is null ? 1 : 2);
-        var (id, createdAt) = await conn.QuerySingleAsync<(Guid, DateTimeOffset)>(InsertSql, new { workspaceId, channelId, userId, parentId, seq, text }, tx);
+        var (id, createdAt) = await conn.QuerySingleAsync<(Guid, DateTime)>(InsertSql, new { workspaceId, channelId, userId, parentId, seq, text }, tx);
         if (mentions.Length > 0) await Mentions.SaveAsync(conn, tx, workspaceId, id, mentions);
         await conn.ExecuteAsync(ChannelSeqSql, new { seq, channelId }, tx);
 
@@ -76,7 +76,7 @@ public static class PostMessage
         };
         if (parentId is { } root)
         {
-            var (replyCount, lastReplyAt) = await conn.QuerySingleAsync<(int, DateTimeOffset)>(BumpThreadSql, new { parentId = root }, tx);
+            var (replyCount, lastReplyAt) = await conn.QuerySingleAsync<(int, DateTime)>(BumpThreadSql, new { parentId = root }, tx);
             logged.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq + 1, EventTypes.ThreadUpdated, channelId, null,
                 new { channelId, parentId = root, replyCount, lastReplyAt }));
         }

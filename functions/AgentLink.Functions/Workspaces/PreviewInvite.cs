@@ -7,9 +7,9 @@ namespace AgentLink.Functions.Workspaces;
 
 public static class PreviewInvite
 {
-    public sealed record InvitePreview(Guid WorkspaceId, string WorkspaceName, string Role, DateTimeOffset ExpiresAt);
+    public sealed record InvitePreview(Guid WorkspaceId, string WorkspaceName, string Role, DateTime ExpiresAt);
 
-    internal sealed record InviteRow(Guid Id, Guid WorkspaceId, string WorkspaceName, string Role, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt);
+    internal sealed record InviteRow(Guid Id, Guid WorkspaceId, string WorkspaceName, string Role, DateTime ExpiresAt, DateTime? RevokedAt);
 
     internal const string FindSql = """
         select i.id, i.workspace_id, w.name as workspace_name, i.role, i.expires_at, i.revoked_at

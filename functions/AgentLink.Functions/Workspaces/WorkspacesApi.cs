@@ -20,6 +20,6 @@ public static class WorkspacesApi
     }
 }
 
-public sealed record WorkspaceView(Guid Id, string Name, string Role, Guid OwnerId, DateTimeOffset CreatedAt);
+public sealed record WorkspaceView(Guid Id, string Name, string Role, Guid OwnerId, DateTime CreatedAt);
 
-public sealed record MemberView(Guid UserId, string Name, string? Email, string Kind, string Role, DateTimeOffset JoinedAt);
+public sealed record MemberView(Guid UserId, string Name, string? Email, string Kind, string Role, DateTime JoinedAt);
