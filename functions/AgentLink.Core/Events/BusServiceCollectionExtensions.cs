@@ -1,4 +1,5 @@
 using AgentLink.Core.Options;
+using AgentLink.Core.Presence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +9,7 @@ namespace AgentLink.Core.Events;
 
 public static class BusServiceCollectionExtensions
 {
-    /// <summary>Redis pub/sub when AgentLink:Bus:Redis is set, else the in-memory bus (one process).</summary>
+    /// <summary>Redis pub/sub and presence when AgentLink:Bus:Redis is set, else in-memory ones (one process).</summary>
     public static IServiceCollection AddAgentLinkBus(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(BusOptions.Section);
@@ -24,12 +25,15 @@ public static class BusServiceCollectionExtensions
                 return ConnectionMultiplexer.Connect(config);
             });
             services.TryAddSingleton<IEventBus, RedisEventBus>();
+            services.TryAddSingleton<IPresenceStore, RedisPresenceStore>();
         }
         else
         {
             services.TryAddSingleton<IEventBus, InMemoryEventBus>();
+            services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         }
         services.TryAddSingleton<EventPublisher>();
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

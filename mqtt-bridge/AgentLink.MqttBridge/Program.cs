@@ -1,0 +1,16 @@
+using AgentLink.Core.Hosting;
+
+namespace AgentLink.MqttBridge;
+
+public static class Program
+{
+    public static async Task Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddAgentLinkDefaults();
+        var app = builder.Build();
+        app.UseAgentLinkDefaults();
+        app.MapAgentLinkHealth();
+        await app.RunAsync();
+    }
+}

@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using System.Threading.Channels;
+using AgentLink.Core.Auth;
+using AgentLink.Core.Events;
+using AgentLink.Core.Http;
+using AgentLink.Web.Presence;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AgentLink.Web.Relay;
+
+/// <summary>
+/// GET /events/status?workspaceId= : presence. Opens with a snapshot of who is
+/// online, then each change. Holding this stream open is what makes the user
+/// online. Ids count up per stream; a reconnect gets a fresh snapshot.
+/// </summary>
+public static class StatusEventStream
+{
+    public static async Task Handle(
+        HttpContext http, Guid? workspaceId, ClaimsPrincipal user, NpgsqlDataSource dataSource,
+        WorkspaceTopicHub hub, PresenceTracker presence, IOptions<WebOptions> options)
+    {
+        var ct = http.RequestAborted;
+        var userId = user.UserId();
+        await using (var conn = await dataSource.OpenConnectionAsync(ct))
+        {
+            var member = workspaceId is { } w && await conn.ExecuteScalarAsync<bool>(
+                "select exists (select 1 from memberships where workspace_id = @w and user_id = @userId)", new { w, userId });
+            if (!member)
+            {
+                await ApiProblem.Write(http, StatusCodes.Status404NotFound, ErrorCodes.WorkspaceNotFound, "Workspace not found.");
+                return;
+            }
+        }
+        var wid = workspaceId!.Value;
+        var queue = Channel.CreateBounded<WorkspaceEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        await using var lease = await hub.ListenAsync(BusTopics.WorkspaceStatus(wid), e => queue.Writer.TryWrite(e), ct);
+        var writer = await SseWriter.StartAsync(http);
+        long id = 0;
+        await presence.ConnectAsync(wid, userId);
+        try
+        {
+            var online = await presence.OnlineAsync(wid);
+            var snapshot = new WorkspaceEvent(wid, null, "presence.snapshot", null, null, WorkspaceEvent.ToData(new { online }));
+            await writer.EventAsync((++id).ToString(), snapshot.ToJson(), ct);
+
+            var heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
+            while (!ct.IsCancellationRequested)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                wait.CancelAfter(heartbeat);
+                try
+                {
+                    if (!await queue.Reader.WaitToReadAsync(wait.Token)) break;
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await writer.HeartbeatAsync(ct);
+                    continue;
+                }
+                while (queue.Reader.TryRead(out var e)) await writer.EventAsync((++id).ToString(), e.ToJson(), ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The browser went away.
+        }
+        finally
+        {
+            await presence.DisconnectAsync(wid, userId);
+        }
+    }
+}

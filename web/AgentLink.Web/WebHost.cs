@@ -1,0 +1,75 @@
+using AgentLink.Core.Hosting;
+using AgentLink.Core.Http;
+using AgentLink.Core.Options;
+using AgentLink.Functions;
+using AgentLink.Web.Presence;
+using AgentLink.Web.Relay;
+using Yarp.ReverseProxy.Configuration;
+
+namespace AgentLink.Web;
+
+public static class WebHost
+{
+    public static WebApplicationBuilder AddAgentLinkWeb(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(WebOptions.Section);
+        var web = section.Get<WebOptions>() ?? new WebOptions();
+        builder.Services.AddOptions<WebOptions>().Bind(section)
+            .Validate(o => o.HeartbeatSeconds is > 0 and <= 300, "AgentLink:Web:HeartbeatSeconds must be between 1 and 300.")
+            .Validate(o => o.PresenceTtlSeconds >= 3, "AgentLink:Web:PresenceTtlSeconds must be at least 3.")
+            .ValidateOnStart();
+
+        if (web.HostsFunctions)
+        {
+            builder.AddAgentLinkFunctions();
+        }
+        else
+        {
+            var bus = builder.Configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+            if (!bus.UsesRedis)
+                throw new InvalidOperationException(
+                    "AgentLink:Web:FunctionsUrl is set but AgentLink:Bus:Redis is not: a separate functions host reaches this relay only through Redis. " +
+                    "Set AgentLink__Bus__Redis, or unset the functions URL to run the functions in this process.");
+            builder.AddAgentLinkDefaults();
+            builder.Services.AddReverseProxy().LoadFromMemory(
+                [new RouteConfig { RouteId = "api", ClusterId = "functions", Match = new RouteMatch { Path = "/api/{**rest}" } }],
+                [new ClusterConfig
+                {
+                    ClusterId = "functions",
+                    Destinations = new Dictionary<string, DestinationConfig> { ["functions"] = new() { Address = web.FunctionsUrl! } },
+                }]);
+        }
+
+        builder.Services.AddSingleton<WorkspaceTopicHub>();
+        builder.Services.AddSingleton<ChannelEventStream>();
+        builder.Services.AddSingleton<PresenceTracker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PresenceTracker>());
+        return builder;
+    }
+
+    public static WebApplication MapAgentLinkWeb(this WebApplication app)
+    {
+        var web = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebOptions>>().Value;
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        if (web.HostsFunctions)
+        {
+            app.MapAgentLinkFunctions();
+            // An unknown API path is a 404 problem, not the app shell.
+            app.Map("/api/{**rest}", () => ApiProblem.NotFound(ErrorCodes.NotFound, "Route"));
+        }
+        else
+        {
+            app.MapReverseProxy();
+        }
+
+        var events = app.MapGroup("/events").RequireAuthorization();
+        events.MapGet("/channels", ChannelEventStream.Handle);
+        events.MapGet("/status", StatusEventStream.Handle);
+
+        app.MapAgentLinkHealth();
+        // Client-side routes (/w/..., /invite/...) load the app shell.
+        app.MapFallbackToFile("index.html");
+        return app;
+    }
+}

@@ -1,0 +1,24 @@
+namespace AgentLink.Web;
+
+/// <summary>Config keys under AgentLink:Web.</summary>
+public sealed class WebOptions
+{
+    public const string Section = "AgentLink:Web";
+
+    /// <summary>
+    /// Base URL of the functions host that /api is forwarded to. Empty = single-process
+    /// mode: the functions run inside this host (required with the in-memory bus).
+    /// </summary>
+    public string? FunctionsUrl { get; set; }
+
+    /// <summary>Seconds between SSE heartbeat comments, which keep proxies from closing idle streams.</summary>
+    public int HeartbeatSeconds { get; set; } = 15;
+
+    /// <summary>How long a presence entry lives without refresh; a crashed instance's users go offline after it.</summary>
+    public int PresenceTtlSeconds { get; set; } = 30;
+
+    /// <summary>Events a slow SSE client may fall behind before it is disconnected (it resumes by Last-Event-ID).</summary>
+    public int ClientQueueLimit { get; set; } = 5000;
+
+    public bool HostsFunctions => string.IsNullOrWhiteSpace(FunctionsUrl);
+}
