@@ -1,5 +1,4 @@
 using AgentLink.Core.Hosting;
-using AgentLink.Core.Http;
 using AgentLink.Core.Options;
 using AgentLink.Functions;
 using AgentLink.Web.Presence;
@@ -52,24 +51,17 @@ public static class WebHost
         var web = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebOptions>>().Value;
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        if (web.HostsFunctions)
-        {
-            app.MapAgentLinkFunctions();
-            // An unknown API path is a 404 problem, not the app shell.
-            app.Map("/api/{**rest}", () => ApiProblem.NotFound(ErrorCodes.NotFound, "Route"));
-        }
-        else
-        {
-            app.MapReverseProxy();
-        }
+        if (web.HostsFunctions) app.MapAgentLinkFunctions();
+        else app.MapReverseProxy();
 
         var events = app.MapGroup("/events").RequireAuthorization();
         events.MapGet("/channels", ChannelEventStream.Handle);
         events.MapGet("/status", StatusEventStream.Handle);
 
         app.MapAgentLinkHealth();
-        // Client-side routes (/w/..., /invite/...) load the app shell.
-        app.MapFallbackToFile("index.html");
+        // Client-side routes (/w/..., /invite/...) load the app shell; unknown /api and /events
+        // paths stay 404 problems rather than turning into the page.
+        app.MapFallbackToFile("{*path:regex(^(?!api/|events/).*$)}", "index.html");
         return app;
     }
 }

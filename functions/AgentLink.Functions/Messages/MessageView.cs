@@ -20,7 +20,7 @@ public static class MessageQueries
     public const string Select = """
         select m.id, m.workspace_id, m.channel_id, m.seq, m.parent_id, m.author_id, u.name as author_name, u.kind as author_kind,
                case when m.deleted_at is null then m.text else '' end as text,
-               coalesce((select array_agg(mm.user_id) from message_mentions mm where mm.message_id = m.id), '{}') as mentions,
+               coalesce((select array_agg(mm.user_id) from message_mentions mm where mm.message_id = m.id), '{}'::uuid[]) as mentions,
                coalesce((select json_agg(json_build_object('emoji', r.emoji, 'count', r.n, 'userIds', r.users) order by r.first)::text
                          from (select emoji, count(*)::int as n, array_agg(user_id order by created_at) as users, min(created_at) as first
                                from message_reactions where message_id = m.id group by emoji) r), '[]') as reactions,
@@ -28,11 +28,27 @@ public static class MessageQueries
         from channel_messages m join users u on u.id = m.author_id
         """;
 
-    private sealed record Row(
-        Guid Id, Guid WorkspaceId, Guid ChannelId, long Seq, Guid? ParentId, Guid AuthorId, string AuthorName, string AuthorKind,
-        string Text, Guid[] Mentions, string Reactions, int ReplyCount, DateTime? LastReplyAt,
-        DateTime CreatedAt, DateTime? EditedAt, DateTime? DeletedAt)
+    // A property class rather than a positional record: Dapper reads array columns as System.Array,
+    // which only its property mapping converts.
+    private sealed class Row
     {
+        public Guid Id { get; set; }
+        public Guid WorkspaceId { get; set; }
+        public Guid ChannelId { get; set; }
+        public long Seq { get; set; }
+        public Guid? ParentId { get; set; }
+        public Guid AuthorId { get; set; }
+        public string AuthorName { get; set; } = "";
+        public string AuthorKind { get; set; } = "";
+        public string Text { get; set; } = "";
+        public Guid[] Mentions { get; set; } = [];
+        public string Reactions { get; set; } = "[]";
+        public int ReplyCount { get; set; }
+        public DateTime? LastReplyAt { get; set; }
+        public DateTime CreatedAt { get; set; }
+        public DateTime? EditedAt { get; set; }
+        public DateTime? DeletedAt { get; set; }
+
         public MessageView ToView() => new(Id, WorkspaceId, ChannelId, Seq, ParentId, new AuthorView(AuthorId, AuthorName, AuthorKind),
             Text, Mentions, ParseReactions(Reactions), ReplyCount, LastReplyAt, CreatedAt, EditedAt, DeletedAt);
     }

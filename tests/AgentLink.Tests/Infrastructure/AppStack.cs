@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using AgentLink.Core.Hosting;
+using AgentLink.Functions;
+using AgentLink.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace AgentLink.Tests.Infrastructure;
+
+public enum BusMode
+{
+    /// <summary>Functions host and web host as separate apps, events through Redis, /api proxied.</summary>
+    Redis,
+
+    /// <summary>One process: the web host runs the functions, events on the in-memory bus.</summary>
+    InMemory,
+}
+
+/// <summary>
+/// The real hosts on real Kestrel ports (so SSE, cookies, the proxy and the
+/// browser all behave as deployed), against this run's database. Each stack has
+/// its own Redis channel prefix, so stacks never hear each other.
+/// </summary>
+public sealed class AppStack : IAsyncDisposable
+{
+    private readonly List<WebApplication> _apps = [];
+
+    public required string WebUrl { get; init; }
+
+    public required string FunctionsUrl { get; init; }
+
+    public required BusMode Mode { get; init; }
+
+    public static async Task<AppStack> StartAsync(BusMode mode, IDictionary<string, string?>? overrides = null)
+    {
+        await TestEnvironment.EnsureDatabaseAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["AgentLink:Database:ConnectionString"] = TestEnvironment.Database,
+            ["AgentLink:Bus:ChannelPrefix"] = $"t{Guid.NewGuid():N}:",
+            ["AgentLink:Auth:SigningSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(36)),
+            ["AgentLink:Auth:LoginAttemptsPerMinute"] = "1000",
+            ["AgentLink:Web:HeartbeatSeconds"] = "2",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
+        };
+        if (mode == BusMode.Redis) settings["AgentLink:Bus:Redis"] = TestEnvironment.Redis;
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+
+        var apps = new List<WebApplication>();
+        string functionsUrl;
+        if (mode == BusMode.Redis)
+        {
+            var functions = Create(settings);
+            functions.AddAgentLinkFunctions();
+            var functionsApp = functions.Build();
+            functionsApp.UseAgentLinkDefaults();
+            functionsApp.MapAgentLinkFunctions();
+            await functionsApp.StartAsync();
+            apps.Add(functionsApp);
+            functionsUrl = functionsApp.Urls.First();
+            settings["AgentLink:Web:FunctionsUrl"] = functionsUrl;
+        }
+        else
+        {
+            functionsUrl = "";
+        }
+
+        var web = Create(settings);
+        web.AddAgentLinkWeb();
+        var webApp = web.Build();
+        webApp.UseAgentLinkDefaults();
+        webApp.MapAgentLinkWeb();
+        await webApp.StartAsync();
+        apps.Add(webApp);
+
+        var stack = new AppStack { WebUrl = webApp.Urls.First(), FunctionsUrl = functionsUrl.Length > 0 ? functionsUrl : webApp.Urls.First(), Mode = mode };
+        stack._apps.AddRange(apps);
+        return stack;
+    }
+
+    /// <summary>Builds a host the way Program.Main does, with test settings; throws what the host would throw on start.</summary>
+    public static WebApplicationBuilder Create(IDictionary<string, string?> settings, string environment = "Production")
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = environment,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        return builder;
+    }
+
+    public ApiClient Client() => new(new HttpClient { BaseAddress = new Uri(WebUrl), Timeout = TimeSpan.FromSeconds(30) });
+
+    public Task<SseClient> ChannelEventsAsync(ApiClient as_, Guid workspaceId, string? lastEventId = null) =>
+        SseClient.ConnectAsync(WebUrl, $"/events/channels?workspaceId={workspaceId}", as_.Token, lastEventId);
+
+    public Task<SseClient> StatusEventsAsync(ApiClient as_, Guid workspaceId) =>
+        SseClient.ConnectAsync(WebUrl, $"/events/status?workspaceId={workspaceId}", as_.Token);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in Enumerable.Reverse(_apps))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await app.StopAsync(timeout.Token);
+            await app.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>One stack per test class (xunit class fixture), started before its first test.</summary>
+public abstract class StackFixture(BusMode mode) : IAsyncLifetime
+{
+    public AppStack Stack { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Stack = await AppStack.StartAsync(mode);
+
+    public async Task DisposeAsync() => await Stack.DisposeAsync();
+}
+
+public sealed class RedisStackFixture() : StackFixture(BusMode.Redis);
+
+public sealed class InMemoryStackFixture() : StackFixture(BusMode.InMemory);

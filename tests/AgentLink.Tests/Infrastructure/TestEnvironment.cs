@@ -1,0 +1,62 @@
+using AgentLink.Core.Data;
+using Npgsql;
+
+namespace AgentLink.Tests.Infrastructure;
+
+/// <summary>
+/// The real servers the tests use, started by infra/test.sh (or infra/stack.sh up).
+/// Each test run gets a fresh database, migrated by the same migrator as production.
+/// </summary>
+public static class TestEnvironment
+{
+    public static string PgPort => Environment.GetEnvironmentVariable("AGENTLINK_PG_PORT") ?? "55432";
+
+    public static string RedisPort => Environment.GetEnvironmentVariable("AGENTLINK_REDIS_PORT") ?? "56379";
+
+    public static string Redis => $"127.0.0.1:{RedisPort}";
+
+    private static readonly string DatabaseName = $"agentlink_test_{Environment.ProcessId}";
+
+    public static string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={PgPort};Database={database};Username=agentlink;Password=agentlink-dev;Maximum Pool Size=60";
+
+    public static string Database => ConnectionString(DatabaseName);
+
+    private static readonly Lazy<Task> Created = new(CreateDatabaseAsync);
+
+    /// <summary>Creates and migrates this run's database once per test process.</summary>
+    public static Task EnsureDatabaseAsync() => Created.Value;
+
+    private static async Task CreateDatabaseAsync()
+    {
+        await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
+        {
+            await admin.OpenAsync();
+            // Databases of earlier runs that died before cleaning up.
+            await using (var list = new NpgsqlCommand("select datname from pg_database where datname like 'agentlink_test_%'", admin))
+            await using (var reader = await list.ExecuteReaderAsync())
+            {
+                var stale = new List<string>();
+                while (await reader.ReadAsync()) stale.Add(reader.GetString(0));
+                await reader.CloseAsync();
+                foreach (var name in stale)
+                    await new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", admin).ExecuteNonQueryAsync();
+            }
+            await new NpgsqlCommand($"create database \"{DatabaseName}\"", admin).ExecuteNonQueryAsync();
+        }
+        await using var dataSource = DataServiceCollectionExtensions.CreateDataSource(Database);
+        await new SchemaMigrator(dataSource).MigrateAsync();
+    }
+
+    public static async Task<T> ScalarAsync<T>(string sql, object? args = null)
+    {
+        await using var conn = new NpgsqlConnection(Database);
+        return await Dapper.SqlMapper.ExecuteScalarAsync<T>(conn, sql, args) ?? default!;
+    }
+
+    public static async Task ExecuteAsync(string sql, object? args = null)
+    {
+        await using var conn = new NpgsqlConnection(Database);
+        await Dapper.SqlMapper.ExecuteAsync(conn, sql, args);
+    }
+}
