@@ -30,11 +30,10 @@ public static class ApiProblem
     public static async Task Write(HttpContext context, int status, string code, string detail)
     {
         context.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Detail = detail, Extensions = { ["code"] = code } };
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Detail = detail, Extensions = { ["code"] = code } },
-        });
+        // The standard writer declines when the client accepts only text/event-stream (EventSource); answer in JSON anyway.
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+            await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
     }
 }

@@ -32,6 +32,9 @@ public sealed class AppStack : IAsyncDisposable
 
     public required BusMode Mode { get; init; }
 
+    /// <summary>The app that serves /api (the functions host, or the web host in single-process mode).</summary>
+    public required IServiceProvider ApiServices { get; init; }
+
     public static async Task<AppStack> StartAsync(BusMode mode, IDictionary<string, string?>? overrides = null)
     {
         await TestEnvironment.EnsureDatabaseAsync();
@@ -75,7 +78,13 @@ public sealed class AppStack : IAsyncDisposable
         await webApp.StartAsync();
         apps.Add(webApp);
 
-        var stack = new AppStack { WebUrl = webApp.Urls.First(), FunctionsUrl = functionsUrl.Length > 0 ? functionsUrl : webApp.Urls.First(), Mode = mode };
+        var stack = new AppStack
+        {
+            WebUrl = webApp.Urls.First(),
+            FunctionsUrl = functionsUrl.Length > 0 ? functionsUrl : webApp.Urls.First(),
+            Mode = mode,
+            ApiServices = apps[0].Services,
+        };
         stack._apps.AddRange(apps);
         return stack;
     }

@@ -1,0 +1,101 @@
+using System.Net;
+using AgentLink.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentLink.Tests.Isolation;
+
+/// <summary>
+/// A user of another workspace gets 404 (never 403, which would confirm the id
+/// exists) for every route that takes a workspace, channel, message or member id,
+/// and nothing changes.
+/// </summary>
+public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IClassFixture<RedisStackFixture>
+{
+    private AppStack Stack => fixture.Stack;
+
+    private sealed record Probe(string Method, string Template, object? Body = null);
+
+    // One row per route with an id. The last test fails when a route is added without a row here.
+    private static readonly Probe[] Probes =
+    [
+        new("GET", "/api/v1/workspaces/{workspaceId}"),
+        new("GET", "/api/v1/workspaces/{workspaceId}/members"),
+        new("PATCH", "/api/v1/workspaces/{workspaceId}/members/{userId}", new { role = "viewer" }),
+        new("DELETE", "/api/v1/workspaces/{workspaceId}/members/{userId}"),
+        new("POST", "/api/v1/workspaces/{workspaceId}/invites", new { role = "member" }),
+        new("GET", "/api/v1/workspaces/{workspaceId}/channels"),
+        new("POST", "/api/v1/workspaces/{workspaceId}/channels", new { name = "intruders" }),
+        new("POST", "/api/v1/workspaces/{workspaceId}/dms", new { userId = "{userId}" }),
+        new("GET", "/api/v1/workspaces/{workspaceId}/search?q=secret"),
+        new("GET", "/api/v1/channels/{channelId}"),
+        new("POST", "/api/v1/channels/{channelId}/join"),
+        new("POST", "/api/v1/channels/{channelId}/leave"),
+        new("POST", "/api/v1/channels/{channelId}/archive"),
+        new("GET", "/api/v1/channels/{channelId}/members"),
+        new("POST", "/api/v1/channels/{channelId}/members", new { userId = "{userId}" }),
+        new("GET", "/api/v1/channels/{channelId}/messages"),
+        new("POST", "/api/v1/channels/{channelId}/messages", new { text = "intrusion" }),
+        new("POST", "/api/v1/channels/{channelId}/read"),
+        new("POST", "/api/v1/channels/{channelId}/typing"),
+        new("PATCH", "/api/v1/messages/{messageId}", new { text = "defaced" }),
+        new("DELETE", "/api/v1/messages/{messageId}"),
+        new("GET", "/api/v1/messages/{messageId}/thread"),
+        new("POST", "/api/v1/messages/{messageId}/reactions", new { emoji = "👀" }),
+    ];
+
+    [Fact]
+    public async Task A_user_of_another_workspace_gets_404_on_every_route_that_takes_an_id_and_changes_nothing()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Victim");
+        var member = await Scenario.JoinAsync(Stack, team, "Member");
+        var message = await team.Owner.PostMessageAsync(team.GeneralId, "secret plans");
+        var messageId = message.GetProperty("id").GetGuid();
+        var outsider = await Stack.Client().SignUpAsync("Outsider");
+        await outsider.CreateWorkspaceAsync("Elsewhere");
+        var eventsBefore = await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @id", new { id = team.WorkspaceId });
+
+        foreach (var probe in Probes)
+        {
+            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId);
+            var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId);
+            var (status, problem) = await outsider.TryAsync(new HttpMethod(probe.Method), path, body);
+            Assert.True(status == HttpStatusCode.NotFound, $"{probe.Method} {probe.Template} -> {(int)status}");
+            Assert.EndsWith("_not_found", problem.GetProperty("code").GetString());
+        }
+
+        Assert.Equal(eventsBefore, await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @id", new { id = team.WorkspaceId }));
+        var history = await team.Owner.GetOkAsync($"/api/v1/channels/{team.GeneralId}/messages");
+        Assert.Equal("secret plans", history.GetProperty("items")[0].GetProperty("text").GetString());
+        Assert.Equal(2, (await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/members")).GetArrayLength());
+        Assert.Equal(0, await TestEnvironment.ScalarAsync<long>(
+            "select count(*) from memberships where user_id = @id and workspace_id = @w", new { id = outsider.UserId, w = team.WorkspaceId }));
+    }
+
+    [Fact]
+    public async Task A_user_of_another_workspace_cannot_open_its_event_streams()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Victim");
+        var outsider = await Stack.Client().SignUpAsync("Outsider");
+        var channels = await Assert.ThrowsAsync<HttpRequestException>(() => Stack.ChannelEventsAsync(outsider, team.WorkspaceId));
+        Assert.True(HttpStatusCode.NotFound == channels.StatusCode, channels.Message);
+        var status = await Assert.ThrowsAsync<HttpRequestException>(() => Stack.StatusEventsAsync(outsider, team.WorkspaceId));
+        Assert.True(HttpStatusCode.NotFound == status.StatusCode, status.Message);
+    }
+
+    [Fact]
+    public async Task Every_route_with_an_id_has_an_isolation_probe()
+    {
+        var routes = Stack.ApiServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId"))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
+                $"{m} {System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!.TrimEnd('/'), ":guid", "")}"))
+            .ToHashSet();
+        var probed = Probes.Select(p => $"{p.Method} {p.Template.Split('?')[0]}").ToHashSet();
+        Assert.Empty(routes.Except(probed));
+    }
+
+    private static string Fill(string template, Guid workspaceId, Guid channelId, Guid messageId, Guid userId) => template
+        .Replace("{workspaceId}", workspaceId.ToString()).Replace("{channelId}", channelId.ToString())
+        .Replace("{messageId}", messageId.ToString()).Replace("{userId}", userId.ToString());
+}
