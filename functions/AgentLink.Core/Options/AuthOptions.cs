@@ -28,6 +28,8 @@ public sealed class AuthOptionsSetup(IHostEnvironment environment) : IPostConfig
 {
     public void PostConfigure(string? name, AuthOptions options)
     {
+        // Configuration binding can set null over the default.
+        options.SigningSecret ??= "";
         if (string.IsNullOrEmpty(options.SigningSecret) && !environment.IsProduction())
             options.SigningSecret = AuthOptions.DevelopmentSecret;
     }
