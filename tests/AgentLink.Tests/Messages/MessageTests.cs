@@ -1,0 +1,133 @@
+using System.Net;
+using AgentLink.Tests.Infrastructure;
+
+namespace AgentLink.Tests.Messages;
+
+public sealed class MessageTests(RedisStackFixture fixture) : IClassFixture<RedisStackFixture>
+{
+    private AppStack Stack => fixture.Stack;
+
+    [Fact]
+    public async Task Each_message_gets_the_next_per_workspace_sequence_number()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var other = await team.Owner.CreateChannelAsync(team.WorkspaceId, "other");
+        var seqs = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            seqs.Add((await team.Owner.PostMessageAsync(team.GeneralId, $"g{i}")).GetProperty("seq").GetInt64());
+            seqs.Add((await team.Owner.PostMessageAsync(other, $"o{i}")).GetProperty("seq").GetInt64());
+        }
+        Assert.Equal(Enumerable.Range((int)seqs[0], 6).Select(i => (long)i), seqs);
+    }
+
+    [Fact]
+    public async Task History_is_keyset_paginated_newest_first()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        for (var i = 1; i <= 7; i++) await team.Owner.PostMessageAsync(team.GeneralId, $"m{i}");
+        var texts = new List<string>();
+        string path = $"/api/v1/channels/{team.GeneralId}/messages?limit=3";
+        while (true)
+        {
+            var page = await team.Owner.GetOkAsync(path);
+            texts.AddRange(page.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("text").GetString()!));
+            if (!page.GetProperty("hasMore").GetBoolean()) break;
+            path = $"/api/v1/channels/{team.GeneralId}/messages?limit=3&before={page.GetProperty("nextBefore").GetInt64()}";
+        }
+        Assert.Equal(["m7", "m6", "m5", "m4", "m3", "m2", "m1"], texts);
+    }
+
+    [Fact]
+    public async Task Replies_form_a_thread_outside_the_channel_history()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var root = (await team.Owner.PostMessageAsync(team.GeneralId, "root")).GetProperty("id").GetGuid();
+        var reply = (await team.Owner.PostMessageAsync(team.GeneralId, "reply 1", root)).GetProperty("id").GetGuid();
+        var nested = await team.Owner.PostMessageAsync(team.GeneralId, "reply to a reply", reply);
+        Assert.Equal(root, nested.GetProperty("parentId").GetGuid());
+
+        var history = await team.Owner.GetOkAsync($"/api/v1/channels/{team.GeneralId}/messages");
+        var only = Assert.Single(history.GetProperty("items").EnumerateArray());
+        Assert.Equal(2, only.GetProperty("replyCount").GetInt32());
+        var thread = await team.Owner.GetOkAsync($"/api/v1/messages/{reply}/thread");
+        Assert.Equal(root, thread.GetProperty("root").GetProperty("id").GetGuid());
+        Assert.Equal(["reply 1", "reply to a reply"], thread.GetProperty("replies").EnumerateArray().Select(r => r.GetProperty("text").GetString()));
+    }
+
+    [Fact]
+    public async Task Mentions_of_workspace_members_are_recorded()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        var stranger = Guid.NewGuid();
+        var posted = await team.Owner.PostMessageAsync(team.GeneralId, $"hey <@{bob.UserId}> and <@{stranger}>");
+        Assert.Equal([bob.UserId], posted.GetProperty("mentions").EnumerateArray().Select(m => m.GetGuid()));
+    }
+
+    [Fact]
+    public async Task Only_the_author_edits_and_the_author_or_an_admin_deletes()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        var mine = (await bob.PostMessageAsync(team.GeneralId, "bob's")).GetProperty("id").GetGuid();
+        var theirs = (await team.Owner.PostMessageAsync(team.GeneralId, "owner's")).GetProperty("id").GetGuid();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await team.Owner.TryAsync(HttpMethod.Patch, $"/api/v1/messages/{mine}", new { text = "changed" })).Status);
+        var edited = await bob.OkAsync(HttpMethod.Patch, $"/api/v1/messages/{mine}", new { text = "bob's, edited" });
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, edited.GetProperty("editedAt").ValueKind);
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.TryAsync(HttpMethod.Delete, $"/api/v1/messages/{theirs}")).Status);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await team.Owner.TryAsync(HttpMethod.Delete, $"/api/v1/messages/{mine}")).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await team.Owner.TryAsync(HttpMethod.Delete, $"/api/v1/messages/{mine}")).Status);
+        var deleted = (await bob.GetOkAsync($"/api/v1/channels/{team.GeneralId}/messages")).GetProperty("items").EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == mine);
+        Assert.Equal("", deleted.GetProperty("text").GetString());
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, deleted.GetProperty("deletedAt").ValueKind);
+        Assert.Equal(HttpStatusCode.Conflict, (await bob.TryAsync(HttpMethod.Patch, $"/api/v1/messages/{mine}", new { text = "revive" })).Status);
+    }
+
+    [Fact]
+    public async Task A_reaction_toggles_on_and_off_per_user()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        var id = (await team.Owner.PostMessageAsync(team.GeneralId, "react to me")).GetProperty("id").GetGuid();
+        Assert.True((await team.Owner.PostOkAsync($"/api/v1/messages/{id}/reactions", new { emoji = "👍" })).GetProperty("added").GetBoolean());
+        var both = await bob.PostOkAsync($"/api/v1/messages/{id}/reactions", new { emoji = "👍" });
+        Assert.Equal(2, both.GetProperty("reactions")[0].GetProperty("count").GetInt32());
+        var off = await team.Owner.PostOkAsync($"/api/v1/messages/{id}/reactions", new { emoji = "👍" });
+        Assert.False(off.GetProperty("added").GetBoolean());
+        Assert.Equal([bob.UserId], off.GetProperty("reactions")[0].GetProperty("userIds").EnumerateArray().Select(u => u.GetGuid()));
+    }
+
+    [Fact]
+    public async Task Search_finds_words_across_readable_channels_with_stemming()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var ops = await team.Owner.CreateChannelAsync(team.WorkspaceId, "ops");
+        await team.Owner.PostMessageAsync(team.GeneralId, "We are deploying the new build tonight");
+        await team.Owner.PostMessageAsync(ops, "deployment finished without errors");
+        await team.Owner.PostMessageAsync(ops, "lunch?");
+        var found = await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/search?q=deploy");
+        Assert.Equal(2, found.GetProperty("items").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, (await team.Owner.TryAsync(HttpMethod.Get, $"/api/v1/workspaces/{team.WorkspaceId}/search?q=")).Status);
+    }
+
+    [Fact]
+    public async Task Unread_counts_follow_new_messages_and_mark_as_read()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        for (var i = 0; i < 3; i++) await team.Owner.PostMessageAsync(team.GeneralId, $"news {i}");
+        await bob.PostMessageAsync(team.GeneralId, "my own message does not count");
+
+        int Unread(System.Text.Json.JsonElement channels) =>
+            channels.EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == team.GeneralId).GetProperty("unreadCount").GetInt32();
+        Assert.Equal(3, Unread(await bob.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/channels")));
+        var read = await bob.PostOkAsync($"/api/v1/channels/{team.GeneralId}/read");
+        Assert.True(read.GetProperty("lastReadSeq").GetInt64() > 0);
+        Assert.Equal(0, Unread(await bob.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/channels")));
+        await team.Owner.PostMessageAsync(team.GeneralId, "one more");
+        Assert.Equal(1, Unread(await bob.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/channels")));
+    }
+}
