@@ -6,11 +6,12 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${AGENTLINK_REDIS_PORT:=56379}"
 : "${AGENTLINK_FUNCTIONS_PORT:=7071}"
 : "${AGENTLINK_WEB_PORT:=8080}"
+: "${AGENTLINK_BRIDGE_PORT:=7072}"
 # PostgreSQL runs as the postgres user, which must be able to reach its data
 # folder; a checkout under a private temp folder would not be, so state lives
 # under /var/tmp, one folder per checkout.
 : "${AGENTLINK_STATE_DIR:=/var/tmp/agentlink-$(printf '%s' "$REPO_ROOT" | md5sum | cut -c1-10)}"
-export AGENTLINK_PG_PORT AGENTLINK_REDIS_PORT AGENTLINK_FUNCTIONS_PORT AGENTLINK_WEB_PORT AGENTLINK_STATE_DIR
+export AGENTLINK_PG_PORT AGENTLINK_REDIS_PORT AGENTLINK_FUNCTIONS_PORT AGENTLINK_WEB_PORT AGENTLINK_BRIDGE_PORT AGENTLINK_STATE_DIR
 PG_BIN=/usr/lib/postgresql/15/bin
 DB_NAME=agentlink
 DB_USER=agentlink

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The one command that sets up and starts the whole stack on this machine:
+# installs what is missing, starts PostgreSQL + Redis, migrates, builds, starts
+# the functions host and the web app, and prints where to open it.
+#   infra/run.sh          start (again: restarts the app processes)
+#   infra/run.sh stop     stop everything it started
+#   infra/run.sh status
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+run_dir="$AGENTLINK_STATE_DIR/run"
+functions_dll="$REPO_ROOT/functions/AgentLink.Functions/bin/Release/net10.0/AgentLink.Functions.dll"
+web_dll="$REPO_ROOT/web/AgentLink.Web/bin/Release/net10.0/AgentLink.Web.dll"
+bridge_dll="$REPO_ROOT/mqtt-bridge/AgentLink.MqttBridge/bin/Release/net10.0/AgentLink.MqttBridge.dll"
+
+stop_apps() {
+  for name in web functions bridge; do
+    pid_file="$run_dir/$name.pid"
+    [ -f "$pid_file" ] || continue
+    pid=$(cat "$pid_file")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+      step "stopped $name"
+    fi
+    rm -f "$pid_file"
+  done
+}
+
+start_app() { # name dll url extra-env...
+  local name=$1 dll=$2 url=$3; shift 3
+  env "$@" setsid nohup dotnet "$dll" --urls "$url" >"$run_dir/$name.log" 2>&1 < /dev/null &
+  echo $! > "$run_dir/$name.pid"
+}
+
+wait_healthy() { # name url
+  for _ in $(seq 1 150); do
+    if curl -fsS "$2" >/dev/null 2>&1; then ok "$1 is up"; return; fi
+    kill -0 "$(cat "$run_dir/$1.pid")" 2>/dev/null || { tail -n 30 "$run_dir/$1.log" >&2; die "$1 exited; log: $run_dir/$1.log"; }
+    sleep 0.2
+  done
+  tail -n 30 "$run_dir/$1.log" >&2
+  die "$1 did not become healthy; log: $run_dir/$1.log"
+}
+
+case "${1:-start}" in
+  stop)
+    stop_apps
+    "$REPO_ROOT/infra/stack.sh" down
+    exit 0 ;;
+  status)
+    "$REPO_ROOT/infra/stack.sh" status
+    for name in functions web bridge; do
+      if [ -f "$run_dir/$name.pid" ] && kill -0 "$(cat "$run_dir/$name.pid")" 2>/dev/null; then echo "$name: up"; else echo "$name: down"; fi
+    done
+    exit 0 ;;
+  start) ;;
+  *) die "usage: infra/run.sh [start|stop|status]" ;;
+esac
+
+"$REPO_ROOT/infra/install.sh"
+"$REPO_ROOT/infra/stack.sh" up
+"$REPO_ROOT/infra/build.sh" Release
+mkdir -p "$run_dir"
+stop_apps
+
+# One signing secret per install, made once and kept with the state (never in the repo).
+secret_file="$AGENTLINK_STATE_DIR/signing-secret"
+[ -s "$secret_file" ] || (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n=+/' > "$secret_file")
+
+common=(
+  "ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production}"
+  "AgentLink__Database__ConnectionString=$AGENTLINK_DB"
+  "AgentLink__Bus__Redis=$AGENTLINK_REDIS"
+  "AgentLink__Auth__SigningSecret=$(cat "$secret_file")"
+)
+
+step "migrating the database"
+env "${common[@]}" dotnet "$functions_dll" migrate
+
+step "starting the functions host, the MQTT bridge and the web app"
+start_app functions "$functions_dll" "http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT" "${common[@]}"
+start_app bridge "$bridge_dll" "http://127.0.0.1:$AGENTLINK_BRIDGE_PORT" "${common[@]}"
+start_app web "$web_dll" "http://0.0.0.0:$AGENTLINK_WEB_PORT" "${common[@]}" \
+  "AgentLink__Web__FunctionsUrl=http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT"
+wait_healthy functions "http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT/api/health/ready"
+wait_healthy bridge "http://127.0.0.1:$AGENTLINK_BRIDGE_PORT/health/ready"
+wait_healthy web "http://127.0.0.1:$AGENTLINK_WEB_PORT/health/ready"
+
+cat <<MSG
+
+  AgentLink is running.
+    Open:      http://localhost:$AGENTLINK_WEB_PORT
+    API docs:  http://localhost:$AGENTLINK_WEB_PORT/api/docs
+    Logs:      $run_dir/*.log
+    Stop:      infra/run.sh stop
+
+MSG

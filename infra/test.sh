@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The one command that runs every test: installs what is missing (Chromium
+# included), starts PostgreSQL + Redis, builds, runs all test projects, and ends
+# with the line "N passed, N failed, N skipped". Exit code: 0 only when all passed.
+#   infra/test.sh [extra dotnet test arguments, e.g. --filter Realtime]
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+set -e
+"$REPO_ROOT/infra/install.sh" --browser
+"$REPO_ROOT/infra/stack.sh" up
+"$REPO_ROOT/infra/build.sh" Debug
+set +e
+
+log="$AGENTLINK_STATE_DIR/test-output.log"
+mkdir -p "$AGENTLINK_STATE_DIR"
+cd "$REPO_ROOT"
+step "running the tests"
+dotnet test AgentLink.sln --no-build -c Debug -nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# dotnet test prints one summary line per test assembly; add them up.
+read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- ' "$log" | awk '
+  { for (i = 1; i <= NF; i++) { v = $(i+1); gsub(",", "", v);
+      if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v } }
+  END { printf "%d %d %d\n", p, f, s }')
+echo
+if [ "$status" -eq 0 ] && [ "$((passed + failed))" -eq 0 ]; then
+  echo "no test ran" >&2
+  status=1
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
