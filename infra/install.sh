@@ -22,7 +22,11 @@ have node || missing+=(nodejs)
 have npm || missing+=(npm)
 have make || missing+=(make)
 have gcc || missing+=(gcc)
-if [ "$want_browser" = 1 ]; then have chromium || missing+=(chromium); fi
+if [ "$want_browser" = 1 ]; then
+  have chromium || missing+=(chromium)
+  # Emoji in messages and reactions render as boxes without a colour emoji font.
+  [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-color-emoji)
+fi
 
 apt_updated=0
 apt_update_once() {

@@ -49,8 +49,13 @@ public static class WebHost
     public static WebApplication MapAgentLinkWeb(this WebApplication app)
     {
         var web = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebOptions>>().Value;
+        // Static files go before routing: the app-shell fallback matches every path, and the
+        // static file middleware steps aside for any request that already has an endpoint.
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         if (web.HostsFunctions) app.MapAgentLinkFunctions();
         else app.MapReverseProxy();
 
