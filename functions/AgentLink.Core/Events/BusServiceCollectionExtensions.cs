@@ -33,6 +33,7 @@ public static class BusServiceCollectionExtensions
             services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         }
         services.TryAddSingleton<EventPublisher>();
+        services.TryAddSingleton<WorkspaceWriter>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -7,11 +7,13 @@ public sealed class EventPublisher(IEventBus bus, ILogger<EventPublisher> logger
 {
     public async Task PublishAsync(IEnumerable<WorkspaceEvent> events, CancellationToken ct = default)
     {
-        foreach (var e in events)
+        // Issued in order and awaited together: the bus keeps the order, and a batch costs one round trip.
+        var sends = events.Select(e => (Event: e, Task: Send(e, ct))).ToList();
+        foreach (var (e, task) in sends)
         {
             try
             {
-                await bus.PublishAsync(BusTopics.WorkspaceEvents(e.WorkspaceId), e.ToJson(), ct);
+                await task;
             }
             catch (Exception ex)
             {
@@ -19,6 +21,12 @@ public sealed class EventPublisher(IEventBus bus, ILogger<EventPublisher> logger
                 logger.LogWarning(ex, "Publishing {Type} #{Seq} of workspace {WorkspaceId} failed", e.Type, e.Seq, e.WorkspaceId);
             }
         }
+    }
+
+    private Task Send(WorkspaceEvent e, CancellationToken ct)
+    {
+        try { return bus.PublishAsync(BusTopics.WorkspaceEvents(e.WorkspaceId), e.ToJson(), ct); }
+        catch (Exception ex) { return Task.FromException(ex); }
     }
 
     public Task PublishAsync(WorkspaceEvent e, CancellationToken ct = default) => PublishAsync([e], ct);

@@ -24,6 +24,17 @@ public static class HostDefaults
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
+        // Quiet framework defaults (a console line per request costs more than the request);
+        // inserted first so appsettings, environment variables and the command line override them.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Yarp"] = "Warning",
+            },
+        });
         services.AddOptions<ChatLimits>().Bind(configuration.GetSection(ChatLimits.Section));
         services.AddAgentLinkData(configuration);
         services.AddAgentLinkBus(configuration);

@@ -20,25 +20,32 @@ public static class PostMessage
         where id = @parentId and channel_id = @channelId and deleted_at is null
         """;
 
+    // One round trip per message inside the batch: the message, its mentions, the
+    // channel's newest seq, the event row and, for a reply, the thread counters.
     private const string InsertSql = """
-        insert into channel_messages (workspace_id, channel_id, author_id, parent_id, seq, text)
-        values (@workspaceId, @channelId, @userId, @parentId, @seq, @text)
-        returning id, created_at
-        """;
-
-    private const string ChannelSeqSql = "update channels set last_message_seq = @seq where id = @channelId";
-
-    private const string BumpThreadSql = """
-        update channel_messages set reply_count = reply_count + 1, last_reply_at = now()
-        where id = @parentId returning reply_count, last_reply_at
+        with msg as (
+            insert into channel_messages (id, workspace_id, channel_id, author_id, parent_id, seq, text, created_at)
+            values (@id, @workspaceId, @channelId, @userId, @parentId, @seq, @text, @createdAt)),
+        men as (
+            insert into message_mentions (message_id, workspace_id, user_id) select @id, @workspaceId, unnest(@mentions)),
+        ch as (
+            update channels set last_message_seq = @seq where id = @channelId),
+        ev as (
+            insert into workspace_events (workspace_id, seq, type, channel_id, payload)
+            values (@workspaceId, @seq, 'message.created', @channelId, @payload::jsonb)),
+        thread as (
+            update channel_messages set reply_count = reply_count + 1, last_reply_at = @createdAt
+            where id = @parentId returning reply_count)
+        select reply_count from thread
         """;
 
     /// <summary>
     /// One transaction writes the message, its mentions, the thread counters and
-    /// the events; the bus hears of it only after commit.
+    /// the events (batched with concurrent posts of the workspace by the
+    /// <see cref="WorkspaceWriter"/>); the bus hears of it only after commit.
     /// </summary>
     public static async Task<Results<Created<MessageView>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid channelId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events,
+        Guid channelId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, WorkspaceWriter writer,
         IOptions<ChatLimits> limits, CancellationToken ct)
     {
         var text = body.Text?.Trim();
@@ -62,27 +69,24 @@ public static class PostMessage
         var workspaceId = channel.WorkspaceId;
         var mentions = await Mentions.ResolveAsync(conn, workspaceId, text!);
 
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, parentId is null ? 1 : 2);
-        var (id, createdAt) = await conn.QuerySingleAsync<(Guid, DateTime)>(InsertSql, new { workspaceId, channelId, userId, parentId, seq, text }, tx);
-        if (mentions.Length > 0) await Mentions.SaveAsync(conn, tx, workspaceId, id, mentions);
-        await conn.ExecuteAsync(ChannelSeqSql, new { seq, channelId }, tx);
+        await conn.CloseAsync();
 
-        var view = new MessageView(id, workspaceId, channelId, seq, parentId, new AuthorView(userId, user.DisplayName(), "human"),
-            text!, mentions, [], 0, null, createdAt, null, null);
-        var logged = new List<WorkspaceEvent>
+        var id = Guid.CreateVersion7();
+        var view = await writer.WriteAsync(workspaceId, parentId is null ? 1 : 2, async (db, tx, seq) =>
         {
-            await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.MessageCreated, channelId, null, view),
-        };
-        if (parentId is { } root)
-        {
-            var (replyCount, lastReplyAt) = await conn.QuerySingleAsync<(int, DateTime)>(BumpThreadSql, new { parentId = root }, tx);
-            logged.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq + 1, EventTypes.ThreadUpdated, channelId, null,
-                new { channelId, parentId = root, replyCount, lastReplyAt }));
-        }
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(logged, ct);
-        return TypedResults.Created($"/api/v1/messages/{id}", view);
+            var createdAt = DateTime.UtcNow;
+            var message = new MessageView(id, workspaceId, channelId, seq, parentId, new AuthorView(userId, user.DisplayName(), "human"),
+                text!, mentions, [], 0, null, createdAt, null, null);
+            var created = new WorkspaceEvent(workspaceId, seq, EventTypes.MessageCreated, channelId, null, WorkspaceEvent.ToData(message));
+            var replyCount = await db.QuerySingleOrDefaultAsync<int?>(InsertSql,
+                new { id, workspaceId, channelId, userId, parentId, seq, text, createdAt, mentions, payload = created.Data.GetRawText() }, tx);
+            var logged = new List<WorkspaceEvent> { created };
+            if (parentId is { } root)
+                logged.Add(await WorkspaceEventLog.AppendAsync(db, tx, workspaceId, seq + 1, EventTypes.ThreadUpdated, channelId, null,
+                    new { channelId, parentId = root, replyCount, lastReplyAt = createdAt }));
+            return (message, (IReadOnlyList<WorkspaceEvent>)logged);
+        });
+        return TypedResults.Created($"/api/v1/messages/{view.Id}", view);
     }
 
     /// <summary>Why the caller may not write in this channel, or null when they may.</summary>

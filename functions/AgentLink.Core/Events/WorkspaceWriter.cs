@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace AgentLink.Core.Events;
+
+/// <summary>
+/// Group commit for a workspace's hot writes (posting messages). Sequence numbers
+/// come from a lock on the workspace row held to commit; a hundred concurrent
+/// requests queued on that lock make PostgreSQL hand it over slowly. Instead, one
+/// loop per workspace in this process takes whatever writes are waiting, runs
+/// them in one transaction with one seq allocation, commits, publishes, and
+/// answers every caller. The ordering guarantee is unchanged: seqs are still
+/// handed out under the row lock, in commit order.
+/// </summary>
+public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher publisher, ILogger<WorkspaceWriter> logger)
+{
+    public const int MaxBatch = 64;
+    private static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(30);
+
+    public delegate Task<(T Result, IReadOnlyList<WorkspaceEvent> Events)> Work<T>(NpgsqlConnection conn, NpgsqlTransaction tx, long firstSeq);
+
+    private readonly ConcurrentDictionary<Guid, Lane> _lanes = new();
+
+    /// <summary>Runs <paramref name="work"/> inside a committed transaction with <paramref name="seqCount"/> fresh seqs; returns after commit.</summary>
+    public async Task<T> WriteAsync<T>(Guid workspaceId, int seqCount, Work<T> work)
+    {
+        var item = new Item(seqCount, async (conn, tx, seq) =>
+        {
+            var (result, events) = await work(conn, tx, seq);
+            return (result, events);
+        });
+        while (true)
+        {
+            var lane = _lanes.GetOrAdd(workspaceId, id => new Lane(this, id));
+            if (lane.Queue.Writer.TryWrite(item)) break;
+            // The lane closed itself for idleness between our lookup and write; take a new one.
+            _lanes.TryRemove(new(workspaceId, lane));
+        }
+        return (T)(await item.Done.Task)!;
+    }
+
+    private sealed class Item(int seqCount, Func<NpgsqlConnection, NpgsqlTransaction, long, Task<(object? Result, IReadOnlyList<WorkspaceEvent> Events)>> run)
+    {
+        public int SeqCount { get; } = seqCount;
+        public Func<NpgsqlConnection, NpgsqlTransaction, long, Task<(object? Result, IReadOnlyList<WorkspaceEvent> Events)>> Run { get; } = run;
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public (object? Result, IReadOnlyList<WorkspaceEvent> Events) Outcome { get; set; }
+    }
+
+    private sealed class Lane
+    {
+        private readonly WorkspaceWriter _writer;
+        private readonly Guid _workspaceId;
+
+        public Channel<Item> Queue { get; } = Channel.CreateUnbounded<Item>(new() { SingleReader = true });
+
+        public Lane(WorkspaceWriter writer, Guid workspaceId)
+        {
+            _writer = writer;
+            _workspaceId = workspaceId;
+            _ = Task.Run(PumpAsync);
+        }
+
+        private async Task PumpAsync()
+        {
+            var batch = new List<Item>(MaxBatch);
+            while (true)
+            {
+                using var idle = new CancellationTokenSource(IdleExit);
+                try
+                {
+                    if (!await Queue.Reader.WaitToReadAsync(idle.Token)) return;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Close, then serve anything that slipped in before the close.
+                    Queue.Writer.TryComplete();
+                    _writer._lanes.TryRemove(new(_workspaceId, this));
+                    while (Queue.Reader.TryRead(out var late)) batch.Add(late);
+                    if (batch.Count > 0) await _writer.CommitAsync(_workspaceId, batch);
+                    return;
+                }
+                while (batch.Count < MaxBatch && Queue.Reader.TryRead(out var item)) batch.Add(item);
+                await _writer.CommitAsync(_workspaceId, batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task CommitAsync(Guid workspaceId, List<Item> batch)
+    {
+        try
+        {
+            await RunAsync(workspaceId, batch);
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            // One bad write must not fail its neighbours: retry each alone.
+            logger.LogWarning(ex, "A batch of {Count} writes in workspace {WorkspaceId} failed; retrying one by one", batch.Count, workspaceId);
+            foreach (var item in batch)
+            {
+                try { await RunAsync(workspaceId, [item]); }
+                catch (Exception single) { item.Done.TrySetException(single); }
+            }
+            return;
+        }
+        catch (Exception ex)
+        {
+            batch[0].Done.TrySetException(ex);
+        }
+    }
+
+    private async Task RunAsync(Guid workspaceId, List<Item> batch)
+    {
+        await using (var conn = await dataSource.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, batch.Sum(i => i.SeqCount));
+            foreach (var item in batch)
+            {
+                item.Outcome = await item.Run(conn, tx, seq);
+                seq += item.SeqCount;
+            }
+            await tx.CommitAsync();
+        }
+        // Publish in seq order, then answer: a caller's 2xx never precedes the commit.
+        await publisher.PublishAsync(batch.SelectMany(i => i.Outcome.Events));
+        foreach (var item in batch) item.Done.TrySetResult(item.Outcome.Result);
+    }
+}

@@ -1,0 +1,23 @@
+namespace AgentLink.LoadTest;
+
+/// <summary>Command line: --url http://localhost:8080 --listeners 100 --rate 200 --seconds 15 [--find-max] [--max-rate 2000] [--step 200].</summary>
+public sealed record Options(Uri Url, int Listeners, int Rate, int Seconds, bool FindMax, int MaxRate, int Step, double SustainedP99Ms)
+{
+    public static Options Parse(string[] args)
+    {
+        string Get(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+        return new Options(
+            new Uri(Get("--url", "http://localhost:8080")),
+            int.Parse(Get("--listeners", "100")),
+            int.Parse(Get("--rate", "200")),
+            int.Parse(Get("--seconds", "15")),
+            args.Contains("--find-max"),
+            int.Parse(Get("--max-rate", "2000")),
+            int.Parse(Get("--step", "200")),
+            double.Parse(Get("--sustained-p99-ms", "500"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
