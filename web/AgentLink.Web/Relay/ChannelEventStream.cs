@@ -44,7 +44,7 @@ public sealed class ChannelEventStream(
             return;
         }
 
-        var queue = Channel.CreateBounded<WorkspaceEvent>(new BoundedChannelOptions(options.Value.ClientQueueLimit)
+        var queue = Channel.CreateBounded<RelayedEvent>(new BoundedChannelOptions(options.Value.ClientQueueLimit)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.DropWrite,
@@ -81,6 +81,7 @@ public sealed class ChannelEventStream(
                 }
                 if (!more) break;
                 while (!connection.Closed && queue.Reader.TryRead(out var e)) await OnLiveEventAsync(connection, writer, e, ct);
+                await writer.FlushAsync(ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -90,17 +91,18 @@ public sealed class ChannelEventStream(
         if (overflowed) logger.LogInformation("Closed a slow event stream of user {UserId}; it will resume from its last id", userId);
     }
 
-    private async Task OnLiveEventAsync(Connection c, SseWriter writer, WorkspaceEvent e, CancellationToken ct)
+    private async Task OnLiveEventAsync(Connection c, SseWriter writer, RelayedEvent relayed, CancellationToken ct)
     {
+        var e = relayed.Event;
         if (e.Seq is not { } seq)
         {
             // Ephemeral (typing): carries the last durable id so a reconnect still resumes correctly.
-            if (await IsVisibleAsync(c, e, ct)) await writer.EventAsync(c.Watermark.ToString(), e.ToJson(), ct);
+            if (await IsVisibleAsync(c, e, ct)) writer.Write(SseWriter.Frame(c.Watermark.ToString(), relayed.Json));
             return;
         }
         if (seq <= c.Watermark) return;
         if (seq > c.Watermark + 1) await DeliverRangeAsync(c, writer, seq, ct);
-        await DeliverAsync(c, writer, e, ct);
+        await DeliverAsync(c, writer, relayed, ct);
         c.Watermark = seq;
     }
 
@@ -112,17 +114,19 @@ public sealed class ChannelEventStream(
             var page = await WorkspaceEventLog.ReadVisibleAsync(dataSource, c.WorkspaceId, c.UserId, c.Watermark, before, ReplayPage, ct);
             foreach (var e in page)
             {
-                await DeliverAsync(c, writer, e, ct);
+                await DeliverAsync(c, writer, RelayedEvent.From(e), ct);
                 c.Watermark = e.Seq!.Value;
             }
+            await writer.FlushAsync(ct);
             if (page.Count < ReplayPage) c.Watermark = before - 1;
         }
     }
 
-    private async Task DeliverAsync(Connection c, SseWriter writer, WorkspaceEvent e, CancellationToken ct)
+    private async Task DeliverAsync(Connection c, SseWriter writer, RelayedEvent relayed, CancellationToken ct)
     {
+        var e = relayed.Event;
         TrackMembership(c, e);
-        if (await IsVisibleAsync(c, e, ct)) await writer.EventAsync(e.Seq?.ToString(), e.ToJson(), ct);
+        if (await IsVisibleAsync(c, e, ct)) writer.Write(relayed.DurableFrame);
         if (e.Type == EventTypes.WorkspaceMemberRemoved && AboutUser(e, c.UserId)) c.Closed = true;
     }
 

@@ -34,7 +34,7 @@ public static class StatusEventStream
             }
         }
         var wid = workspaceId!.Value;
-        var queue = Channel.CreateBounded<WorkspaceEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        var queue = Channel.CreateBounded<RelayedEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
         await using var lease = await hub.ListenAsync(BusTopics.WorkspaceStatus(wid), e => queue.Writer.TryWrite(e), ct);
         var writer = await SseWriter.StartAsync(http);
         long id = 0;
@@ -59,7 +59,8 @@ public static class StatusEventStream
                     await writer.HeartbeatAsync(ct);
                     continue;
                 }
-                while (queue.Reader.TryRead(out var e)) await writer.EventAsync((++id).ToString(), e.ToJson(), ct);
+                while (queue.Reader.TryRead(out var e)) writer.Write(SseWriter.Frame((++id).ToString(), e.Json));
+                await writer.FlushAsync(ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -12,7 +12,7 @@ public sealed class WorkspaceTopicHub(IEventBus bus, ILogger<WorkspaceTopicHub> 
     private readonly ConcurrentDictionary<string, Topic> _topics = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public async Task<IAsyncDisposable> ListenAsync(string topic, Action<WorkspaceEvent> listener, CancellationToken ct)
+    public async Task<IAsyncDisposable> ListenAsync(string topic, Action<RelayedEvent> listener, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -37,11 +37,13 @@ public sealed class WorkspaceTopicHub(IEventBus bus, ILogger<WorkspaceTopicHub> 
         if (!_topics.TryGetValue(topic, out var entry)) return Task.CompletedTask;
         var e = WorkspaceEvent.FromJson(message);
         if (e is null) { logger.LogWarning("Unreadable event on {Topic}", topic); return Task.CompletedTask; }
-        foreach (var listener in entry.Listeners.Keys) listener(e);
+        // Parsed and framed once here, however many connections forward it.
+        var relayed = new RelayedEvent(e, message);
+        foreach (var listener in entry.Listeners.Keys) listener(relayed);
         return Task.CompletedTask;
     }
 
-    private async Task ReleaseAsync(string topic, Action<WorkspaceEvent> listener)
+    private async Task ReleaseAsync(string topic, Action<RelayedEvent> listener)
     {
         await _gate.WaitAsync();
         try
@@ -60,11 +62,11 @@ public sealed class WorkspaceTopicHub(IEventBus bus, ILogger<WorkspaceTopicHub> 
 
     private sealed class Topic
     {
-        public ConcurrentDictionary<Action<WorkspaceEvent>, byte> Listeners { get; } = new();
+        public ConcurrentDictionary<Action<RelayedEvent>, byte> Listeners { get; } = new();
         public IAsyncDisposable? Subscription { get; set; }
     }
 
-    private sealed class Lease(WorkspaceTopicHub hub, string topic, Action<WorkspaceEvent> listener) : IAsyncDisposable
+    private sealed class Lease(WorkspaceTopicHub hub, string topic, Action<RelayedEvent> listener) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => new(hub.ReleaseAsync(topic, listener));
     }
