@@ -54,7 +54,16 @@ public static class WebHost
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
-        app.UseAuthentication();
+        if (web.HostsFunctions)
+        {
+            app.UseAuthentication();
+        }
+        else
+        {
+            // Forwarded /api requests are authenticated by the functions host; a session lookup here
+            // would only add a database round trip to every API call.
+            app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), branch => branch.UseAuthentication());
+        }
         app.UseAuthorization();
         if (web.HostsFunctions) app.MapAgentLinkFunctions();
         else app.MapReverseProxy();
