@@ -1,16 +1,20 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Net.Http.Headers;
 
 namespace AgentLink.LoadTest;
 
 /// <summary>
-/// One SSE client. For every "load {n} " message it records the delay since
-/// message n's POST was sent. Reads raw lines and finds the marker without a
-/// full JSON parse, so the tool spends its CPU on the server's work, not its own.
+/// One SSE client. For every message whose text is "load {n}" it records the
+/// delay since message n's POST was sent. It scans raw bytes for the markers
+/// instead of decoding lines, so the harness leaves the CPU to the server it
+/// measures (it shares the machine with it).
 /// </summary>
 public sealed class Listener(Uri url, string token, Guid workspaceId, Run run)
 {
-    private const string Marker = "\"text\":\"load ";
+    private static readonly byte[] Marker = "\"text\":\"load "u8.ToArray();
+    private static readonly byte[] Ready = "\"type\":\"ready\""u8.ToArray();
 
     public async Task<bool> ConnectAsync(CancellationToken ct)
     {
@@ -19,28 +23,51 @@ public sealed class Listener(Uri url, string token, Guid workspaceId, Run run)
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         response.EnsureSuccessStatusCode();
-        var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        var reader = PipeReader.Create(await response.Content.ReadAsStreamAsync(ct));
         var ready = new TaskCompletionSource<bool>();
         _ = Task.Run(async () =>
         {
             try
             {
-                while (await reader.ReadLineAsync(ct) is { } line)
+                while (true)
                 {
-                    if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
-                    if (line.Contains("\"type\":\"ready\"", StringComparison.Ordinal)) ready.TrySetResult(true);
-                    var at = line.IndexOf(Marker, StringComparison.Ordinal);
-                    if (at < 0) continue;
-                    var start = at + Marker.Length;
-                    var end = start;
-                    while (end < line.Length && char.IsAsciiDigit(line[end])) end++;
-                    if (end > start && int.TryParse(line.AsSpan(start, end - start), out var n)) run.Received(n, Stopwatch.GetTimestamp());
+                    var read = await reader.ReadAsync(ct);
+                    var buffer = read.Buffer;
+                    var at = Stopwatch.GetTimestamp();
+                    // Consume whole lines only; a marker is never split across what is consumed.
+                    while (buffer.PositionOf((byte)'\n') is { } end)
+                    {
+                        var line = buffer.Slice(0, end);
+                        Inspect(line.IsSingleSegment ? line.FirstSpan : line.ToArray(), at, ready);
+                        buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    }
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    if (read.IsCompleted) break;
                 }
             }
             catch (OperationCanceledException) { }
             catch (IOException) { }
-            finally { http.Dispose(); }
+            finally
+            {
+                await reader.CompleteAsync();
+                http.Dispose();
+            }
         }, CancellationToken.None);
         return await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+    }
+
+    private void Inspect(ReadOnlySpan<byte> line, long at, TaskCompletionSource<bool> ready)
+    {
+        var marker = line.IndexOf(Marker);
+        if (marker < 0)
+        {
+            if (line.IndexOf(Ready) >= 0) ready.TrySetResult(true);
+            return;
+        }
+        var n = 0;
+        var digits = 0;
+        for (var i = marker + Marker.Length; i < line.Length && line[i] is >= (byte)'0' and <= (byte)'9'; i++, digits++)
+            n = n * 10 + (line[i] - '0');
+        if (digits > 0) run.Received(n, at);
     }
 }
