@@ -16,24 +16,43 @@ public sealed class PresenceTracker(IPresenceStore store, IEventBus bus, IOption
     private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly Dictionary<(Guid WorkspaceId, Guid UserId), int> _local = [];
     private readonly Lock _lock = new();
+    // Transitions go to the store one at a time, so a connect and a disconnect of the same
+    // user can never reach it in the opposite order (which would leave an open stream offline).
+    private readonly SemaphoreSlim _transitions = new(1, 1);
 
     private TimeSpan Ttl => TimeSpan.FromSeconds(options.Value.PresenceTtlSeconds);
 
     public async Task ConnectAsync(Guid workspaceId, Guid userId)
     {
-        lock (_lock) _local[(workspaceId, userId)] = _local.GetValueOrDefault((workspaceId, userId)) + 1;
-        if (await store.MarkOnlineAsync(workspaceId, userId, _instance, Ttl)) await AnnounceAsync(workspaceId, userId, "online");
+        await _transitions.WaitAsync();
+        try
+        {
+            lock (_lock) _local[(workspaceId, userId)] = _local.GetValueOrDefault((workspaceId, userId)) + 1;
+            if (await store.MarkOnlineAsync(workspaceId, userId, _instance, Ttl)) await AnnounceAsync(workspaceId, userId, "online");
+        }
+        finally
+        {
+            _transitions.Release();
+        }
     }
 
     public async Task DisconnectAsync(Guid workspaceId, Guid userId)
     {
-        lock (_lock)
+        await _transitions.WaitAsync();
+        try
         {
-            var left = _local.GetValueOrDefault((workspaceId, userId)) - 1;
-            if (left > 0) { _local[(workspaceId, userId)] = left; return; }
-            _local.Remove((workspaceId, userId));
+            lock (_lock)
+            {
+                var left = _local.GetValueOrDefault((workspaceId, userId)) - 1;
+                if (left > 0) { _local[(workspaceId, userId)] = left; return; }
+                _local.Remove((workspaceId, userId));
+            }
+            if (await store.MarkOfflineAsync(workspaceId, userId, _instance)) await AnnounceAsync(workspaceId, userId, "offline");
         }
-        if (await store.MarkOfflineAsync(workspaceId, userId, _instance)) await AnnounceAsync(workspaceId, userId, "offline");
+        finally
+        {
+            _transitions.Release();
+        }
     }
 
     public Task<IReadOnlyList<Guid>> OnlineAsync(Guid workspaceId) => store.OnlineAsync(workspaceId);

@@ -36,11 +36,12 @@ public static class StatusEventStream
         var wid = workspaceId!.Value;
         var queue = Channel.CreateBounded<RelayedEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
         await using var lease = await hub.ListenAsync(BusTopics.WorkspaceStatus(wid), e => queue.Writer.TryWrite(e), ct);
-        var writer = await SseWriter.StartAsync(http);
-        long id = 0;
+        // Registered before the response starts: once a client has the headers, it counts as online.
         await presence.ConnectAsync(wid, userId);
         try
         {
+            var writer = await SseWriter.StartAsync(http);
+            long id = 0;
             var online = await presence.OnlineAsync(wid);
             var snapshot = new WorkspaceEvent(wid, null, "presence.snapshot", null, null, WorkspaceEvent.ToData(new { online }));
             await writer.EventAsync((++id).ToString(), snapshot.ToJson(), ct);
