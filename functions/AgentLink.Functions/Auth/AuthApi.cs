@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using AgentLink.Core.Http;
 using AgentLink.Core.Options;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;

@@ -1,10 +1,3 @@
-using AgentLink.Core.Auth;
-using AgentLink.Core.Http;
-using AgentLink.Functions.Common;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
-
 namespace AgentLink.Functions.Auth;
 
 public static class Login

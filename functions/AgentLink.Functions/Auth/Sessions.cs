@@ -1,8 +1,5 @@
-using AgentLink.Core.Auth;
 using AgentLink.Core.Options;
-using Dapper;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AgentLink.Functions.Auth;
 

@@ -1,6 +1,5 @@
 using System.Data;
 using AgentLink.Core.Events;
-using Dapper;
 
 namespace AgentLink.Functions.Channels;
 

@@ -1,12 +1,5 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
-using AgentLink.Core.Auth;
 using AgentLink.Core.Events;
-using AgentLink.Core.Http;
-using AgentLink.Functions.Common;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace AgentLink.Functions.Channels;
 

@@ -1,11 +1,3 @@
-using System.Security.Claims;
-using AgentLink.Core.Auth;
-using AgentLink.Core.Http;
-using AgentLink.Functions.Common;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
-
 namespace AgentLink.Functions.Channels;
 
 public static class ListChannelMembers

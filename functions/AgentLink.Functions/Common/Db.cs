@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace AgentLink.Functions.Common;
 
 public static class Db

@@ -1,11 +1,4 @@
-using System.Security.Claims;
-using AgentLink.Core.Auth;
 using AgentLink.Core.Events;
-using AgentLink.Core.Http;
-using AgentLink.Functions.Common;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace AgentLink.Functions.Messages;
 

@@ -1,13 +1,6 @@
-using System.Security.Claims;
-using AgentLink.Core.Auth;
 using AgentLink.Core.Events;
-using AgentLink.Core.Http;
 using AgentLink.Core.Options;
-using AgentLink.Functions.Common;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AgentLink.Functions.Messages;
 

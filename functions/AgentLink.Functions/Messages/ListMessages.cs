@@ -1,11 +1,5 @@
-using System.Security.Claims;
-using AgentLink.Core.Auth;
-using AgentLink.Core.Http;
 using AgentLink.Core.Options;
-using AgentLink.Functions.Common;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AgentLink.Functions.Messages;
 

@@ -1,6 +1,5 @@
 using System.Data;
 using System.Text.RegularExpressions;
-using Dapper;
 
 namespace AgentLink.Functions.Messages;
 

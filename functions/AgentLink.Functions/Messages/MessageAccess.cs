@@ -1,6 +1,4 @@
 using System.Data;
-using AgentLink.Functions.Common;
-using Dapper;
 
 namespace AgentLink.Functions.Messages;
 

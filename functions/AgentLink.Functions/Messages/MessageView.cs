@@ -1,6 +1,5 @@
 using System.Data;
 using System.Text.Json;
-using Dapper;
 
 namespace AgentLink.Functions.Messages;
 

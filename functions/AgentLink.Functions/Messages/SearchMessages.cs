@@ -1,10 +1,3 @@
-using System.Security.Claims;
-using AgentLink.Core.Auth;
-using AgentLink.Core.Http;
-using AgentLink.Functions.Common;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
-
 namespace AgentLink.Functions.Messages;
 
 public static class SearchMessages

@@ -1,9 +1,4 @@
-using System.Security.Claims;
-using AgentLink.Core.Auth;
 using AgentLink.Core.Events;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace AgentLink.Functions.Workspaces;
 

@@ -1,10 +1,3 @@
-using System.Security.Claims;
-using AgentLink.Core.Auth;
-using AgentLink.Core.Http;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
-
 namespace AgentLink.Functions.Workspaces;
 
 public static class GetWorkspace

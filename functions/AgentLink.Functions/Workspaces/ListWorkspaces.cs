@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using AgentLink.Core.Auth;
-using Dapper;
-using Npgsql;
-
 namespace AgentLink.Functions.Workspaces;
 
 public static class ListWorkspaces

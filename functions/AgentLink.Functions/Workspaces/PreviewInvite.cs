@@ -1,8 +1,3 @@
-using AgentLink.Core.Http;
-using Dapper;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
-
 namespace AgentLink.Functions.Workspaces;
 
 public static class PreviewInvite

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Threading.Channels;
 using AgentLink.Core.Auth;
+using AgentLink.Core.Data;
 using AgentLink.Core.Events;
 using AgentLink.Core.Http;
 using Dapper;
@@ -38,7 +39,7 @@ public sealed class ChannelEventStream(
     {
         var ct = http.RequestAborted;
         var userId = user.UserId();
-        if (workspaceId is not { } wid || !await IsWorkspaceMemberAsync(wid, userId, ct))
+        if (workspaceId is not { } wid || !await Membership.IsWorkspaceMemberAsync(dataSource, wid, userId, ct))
         {
             await ApiProblem.Write(http, StatusCodes.Status404NotFound, ErrorCodes.WorkspaceNotFound, "Workspace not found.");
             return;
@@ -160,13 +161,6 @@ public sealed class ChannelEventStream(
         if (string.IsNullOrEmpty(raw)) raw = request.Query["lastEventId"].ToString();
         // No id, or one from the future (another install, a reset database): start from now.
         return long.TryParse(raw, out var id) && id >= 0 && id <= current ? id : current;
-    }
-
-    private async Task<bool> IsWorkspaceMemberAsync(Guid workspaceId, Guid userId, CancellationToken ct)
-    {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.ExecuteScalarAsync<bool>(
-            "select exists (select 1 from memberships where workspace_id = @workspaceId and user_id = @userId)", new { workspaceId, userId });
     }
 
     private async Task<Dictionary<Guid, bool>> LoadMembershipAsync(Guid workspaceId, Guid userId, CancellationToken ct)

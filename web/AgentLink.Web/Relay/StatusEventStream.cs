@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using System.Threading.Channels;
 using AgentLink.Core.Auth;
+using AgentLink.Core.Data;
 using AgentLink.Core.Events;
 using AgentLink.Core.Http;
 using AgentLink.Web.Presence;
-using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -23,15 +23,10 @@ public static class StatusEventStream
     {
         var ct = http.RequestAborted;
         var userId = user.UserId();
-        await using (var conn = await dataSource.OpenConnectionAsync(ct))
+        if (!await Membership.IsWorkspaceMemberAsync(dataSource, workspaceId, userId, ct))
         {
-            var member = workspaceId is { } w && await conn.ExecuteScalarAsync<bool>(
-                "select exists (select 1 from memberships where workspace_id = @w and user_id = @userId)", new { w, userId });
-            if (!member)
-            {
-                await ApiProblem.Write(http, StatusCodes.Status404NotFound, ErrorCodes.WorkspaceNotFound, "Workspace not found.");
-                return;
-            }
+            await ApiProblem.Write(http, StatusCodes.Status404NotFound, ErrorCodes.WorkspaceNotFound, "Workspace not found.");
+            return;
         }
         var wid = workspaceId!.Value;
         var queue = Channel.CreateBounded<RelayedEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
