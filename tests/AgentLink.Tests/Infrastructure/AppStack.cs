@@ -5,6 +5,7 @@ using AgentLink.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentLink.Tests.Infrastructure;
 
@@ -35,7 +36,8 @@ public sealed class AppStack : IAsyncDisposable
     /// <summary>The app that serves /api (the functions host, or the web host in single-process mode).</summary>
     public required IServiceProvider ApiServices { get; init; }
 
-    public static async Task<AppStack> StartAsync(BusMode mode, IDictionary<string, string?>? overrides = null)
+    /// <param name="configureApi">Extra service registrations for the host that serves /api (before its own; TryAdd defaults yield).</param>
+    public static async Task<AppStack> StartAsync(BusMode mode, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureApi = null)
     {
         await TestEnvironment.EnsureDatabaseAsync();
         var settings = new Dictionary<string, string?>
@@ -56,6 +58,7 @@ public sealed class AppStack : IAsyncDisposable
         if (mode == BusMode.Redis)
         {
             var functions = Create(settings);
+            configureApi?.Invoke(functions.Services);
             functions.AddAgentLinkFunctions();
             var functionsApp = functions.Build();
             functionsApp.UseAgentLinkDefaults();
@@ -71,6 +74,7 @@ public sealed class AppStack : IAsyncDisposable
         }
 
         var web = Create(settings);
+        if (mode == BusMode.InMemory) configureApi?.Invoke(web.Services);
         web.AddAgentLinkWeb();
         var webApp = web.Build();
         webApp.UseAgentLinkDefaults();

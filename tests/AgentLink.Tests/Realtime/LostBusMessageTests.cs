@@ -1,0 +1,62 @@
+using AgentLink.Core.Events;
+using AgentLink.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentLink.Tests.Realtime;
+
+/// <summary>
+/// Redis pub/sub is at-most-once. When a publish is lost, the next event shows
+/// the relay a gap in the seq numbers, and it fetches the missing events from
+/// the database before going on: the browser still gets every message, in order.
+/// </summary>
+public sealed class LostBusMessageTests : IAsyncLifetime
+{
+    private AppStack _stack = null!;
+
+    /// <summary>Wraps the real Redis bus in the functions host and drops what the test marks.</summary>
+    private sealed class LossyBus(RedisEventBus inner) : IEventBus
+    {
+        public int Dropped;
+
+        public Task PublishAsync(string topic, string message, CancellationToken ct = default)
+        {
+            if (message.Contains("lost in transit", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref Dropped);
+                return Task.CompletedTask;
+            }
+            return inner.PublishAsync(topic, message, ct);
+        }
+
+        public Task<IAsyncDisposable> SubscribeAsync(string topic, Func<string, Task> handler, CancellationToken ct = default) =>
+            inner.SubscribeAsync(topic, handler, ct);
+    }
+
+    public async Task InitializeAsync() =>
+        _stack = await AppStack.StartAsync(BusMode.Redis, configureApi: services =>
+        {
+            services.AddSingleton<RedisEventBus>();
+            services.AddSingleton<LossyBus>();
+            services.AddSingleton<IEventBus>(sp => sp.GetRequiredService<LossyBus>());
+        });
+
+    public async Task DisposeAsync() => await _stack.DisposeAsync();
+
+    [Fact]
+    public async Task A_message_whose_publish_was_lost_still_reaches_the_stream_in_order()
+    {
+        var team = await Scenario.TeamAsync(_stack, "Ann");
+        var bob = await Scenario.JoinAsync(_stack, team, "Bob");
+        await using var stream = await _stack.ChannelEventsAsync(bob, team.WorkspaceId);
+        await stream.NextAsync("ready");
+
+        var sent = new[] { "one", "two: lost in transit", "three", "four: lost in transit", "five: lost in transit", "six" };
+        foreach (var text in sent) await team.Owner.PostMessageAsync(team.GeneralId, text);
+
+        var got = await stream.TakeAsync(sent.Length, e => e.Type == "message.created", TimeSpan.FromSeconds(5));
+        Assert.Equal(sent, got.Select(e => e.Payload.GetProperty("text").GetString()));
+        var ids = got.Select(e => long.Parse(e.Id!)).ToList();
+        Assert.Equal(ids.Order(), ids);
+        Assert.Equal(3, _stack.ApiServices.GetRequiredService<LossyBus>().Dropped);
+    }
+}
