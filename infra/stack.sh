@@ -9,9 +9,13 @@ source "$(dirname "$0")/lib.sh"
 pg_dir="$AGENTLINK_STATE_DIR/pg"
 redis_dir="$AGENTLINK_STATE_DIR/redis"
 
-as_pg() { runuser -u postgres -- "$@"; }
+# From / so that a checkout in a private folder does not make runuser complain about the cwd.
+as_pg() { (cd / && runuser -u postgres -- "$@"); }
 pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$AGENTLINK_PG_PORT" -U postgres; }
 redis_ready() { redis-cli -p "$AGENTLINK_REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+# The server on our port must be ours (another checkout may run one there).
+pg_dir_in_use() { psql -h 127.0.0.1 -p "$AGENTLINK_PG_PORT" -U postgres -qtA -c "show data_directory" 2>/dev/null; }
+redis_dir_in_use() { redis-cli -p "$AGENTLINK_REDIS_PORT" config get dir 2>/dev/null | sed -n 2p; }
 
 pg_up() {
   mkdir -p "$AGENTLINK_STATE_DIR"
@@ -21,7 +25,10 @@ pg_up() {
     rm -rf "$pg_dir"; mkdir -p "$pg_dir"; chown postgres:postgres "$pg_dir"; chmod 700 "$pg_dir"
     as_pg "$PG_BIN/initdb" -D "$pg_dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if pg_ready; then ok "PostgreSQL already running on 127.0.0.1:$AGENTLINK_PG_PORT"; else
+  if pg_ready; then
+    [ "$(pg_dir_in_use)" = "$pg_dir" ] || die "port $AGENTLINK_PG_PORT has another PostgreSQL ($(pg_dir_in_use)); stop it, or set AGENTLINK_PG_PORT"
+    ok "PostgreSQL already running on 127.0.0.1:$AGENTLINK_PG_PORT"
+  else
     step "starting PostgreSQL on 127.0.0.1:$AGENTLINK_PG_PORT"
     # A kill -9 leaves a stale pid file behind; pg_isready is the truth.
     rm -f "$pg_dir/postmaster.pid"
@@ -49,7 +56,10 @@ pg_up() {
 
 redis_up() {
   mkdir -p "$redis_dir"
-  if redis_ready; then ok "Redis already running on 127.0.0.1:$AGENTLINK_REDIS_PORT"; return; fi
+  if redis_ready; then
+    [ "$(redis_dir_in_use)" = "$redis_dir" ] || die "port $AGENTLINK_REDIS_PORT has another Redis ($(redis_dir_in_use)); stop it, or set AGENTLINK_REDIS_PORT"
+    ok "Redis already running on 127.0.0.1:$AGENTLINK_REDIS_PORT"; return
+  fi
   step "starting Redis on 127.0.0.1:$AGENTLINK_REDIS_PORT"
   redis-server --daemonize yes --bind 127.0.0.1 --port "$AGENTLINK_REDIS_PORT" --dir "$redis_dir" \
     --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log" --save "" --appendonly no >/dev/null
@@ -58,14 +68,14 @@ redis_up() {
 }
 
 pg_down() {
-  if [ -s "$pg_dir/PG_VERSION" ] && pg_ready; then
+  if [ -s "$pg_dir/PG_VERSION" ] && pg_ready && [ "$(pg_dir_in_use)" = "$pg_dir" ]; then
     step "stopping PostgreSQL"
     as_pg "$PG_BIN/pg_ctl" -D "$pg_dir" -m fast -w stop >/dev/null || true
   fi
 }
 
 redis_down() {
-  if redis_ready; then step "stopping Redis"; redis-cli -p "$AGENTLINK_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
+  if redis_ready && [ "$(redis_dir_in_use)" = "$redis_dir" ]; then step "stopping Redis"; redis-cli -p "$AGENTLINK_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
 }
 
 case "${1:-}" in
