@@ -16,6 +16,8 @@ namespace AgentLink.Core.Events;
 /// </summary>
 public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher publisher, ILogger<WorkspaceWriter> logger)
 {
+    private readonly ILogger _logger = logger;
+
     public const int MaxBatch = 64;
     private static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(30);
 
@@ -60,7 +62,23 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
         {
             _writer = writer;
             _workspaceId = workspaceId;
-            _ = Task.Run(PumpAsync);
+            _ = Task.Run(GuardedPumpAsync);
+        }
+
+        /// <summary>A lane that fails unexpectedly must not strand its callers: fail them and retire the lane.</summary>
+        private async Task GuardedPumpAsync()
+        {
+            try
+            {
+                await PumpAsync();
+            }
+            catch (Exception ex)
+            {
+                _writer._logger.LogError(ex, "Write lane of workspace {WorkspaceId} failed", _workspaceId);
+                Queue.Writer.TryComplete();
+                _writer._lanes.TryRemove(new(_workspaceId, this));
+                while (Queue.Reader.TryRead(out var stranded)) stranded.Done.TrySetException(ex);
+            }
         }
 
         private async Task PumpAsync()
@@ -98,7 +116,7 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
         catch (Exception ex) when (batch.Count > 1)
         {
             // One bad write must not fail its neighbours: retry each alone.
-            logger.LogWarning(ex, "A batch of {Count} writes in workspace {WorkspaceId} failed; retrying one by one", batch.Count, workspaceId);
+            _logger.LogWarning(ex, "A batch of {Count} writes in workspace {WorkspaceId} failed; retrying one by one", batch.Count, workspaceId);
             foreach (var item in batch)
             {
                 try { await RunAsync(workspaceId, [item]); }
