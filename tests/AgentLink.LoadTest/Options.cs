@@ -1,7 +1,7 @@
 namespace AgentLink.LoadTest;
 
-/// <summary>Command line: --url http://localhost:8080 --listeners 100 --rate 200 --seconds 15 [--find-max] [--max-rate 2000] [--step 200].</summary>
-public sealed record Options(Uri Url, int Listeners, int Rate, int Seconds, bool FindMax, int MaxRate, int Step, double SustainedP99Ms)
+/// <summary>Command line: --url http://localhost:8080 --listeners 100 --rate 200 --seconds 15 --warmup-seconds 15 [--find-max] [--max-rate 2000] [--step 200].</summary>
+public sealed record Options(Uri Url, int Listeners, int Rate, int Seconds, int WarmupSeconds, bool FindMax, int MaxRate, int Step, double SustainedP99Ms)
 {
     public static Options Parse(string[] args)
     {
@@ -15,6 +15,7 @@ public sealed record Options(Uri Url, int Listeners, int Rate, int Seconds, bool
             int.Parse(Get("--listeners", "100")),
             int.Parse(Get("--rate", "200")),
             int.Parse(Get("--seconds", "15")),
+            int.Parse(Get("--warmup-seconds", "15")),
             args.Contains("--find-max"),
             int.Parse(Get("--max-rate", "2000")),
             int.Parse(Get("--step", "200")),

@@ -6,21 +6,22 @@ Console.WriteLine($"AgentLink load test against {options.Url}: {options.Listener
 var team = await Team.CreateAsync(options.Url, options.Listeners);
 Console.WriteLine($"workspace {team.WorkspaceId}: {team.ListenerTokens.Count} members joined");
 
+var offset = 0;
+if (options.WarmupSeconds > 0)
+{
+    // Unreported: lets tiered JIT finish and connection pools fill, so the steps measure steady state.
+    var warmup = new Run(options.Rate, options.WarmupSeconds, team.ListenerTokens.Count);
+    await StepAsync(warmup);
+    Console.WriteLine($"warm-up: {options.WarmupSeconds} s at {options.Rate}/s (not reported)");
+}
+
 var runs = options.FindMax
     ? Enumerable.Range(0, int.MaxValue).Select(i => options.Rate + i * options.Step).TakeWhile(r => r <= options.MaxRate)
     : [options.Rate];
-var offset = 0;
 Result? best = null;
 foreach (var rate in runs)
 {
-    var run = new Run(rate, options.Seconds, team.ListenerTokens.Count);
-    using var cts = new CancellationTokenSource();
-    // Fresh listeners per step, so a step's backlog never bleeds into the next.
-    var connected = await Task.WhenAll(team.ListenerTokens.Select(t => new Listener(options.Url, t, team.WorkspaceId, run).ConnectAsync(cts.Token)));
-    if (connected.Any(ok => !ok)) throw new InvalidOperationException("Some listeners did not get ready.");
-    var result = await run.ExecuteAsync(team.Owner, team.ChannelId, offset);
-    await cts.CancelAsync();
-    offset += run.Total;
+    var result = await StepAsync(new Run(rate, options.Seconds, team.ListenerTokens.Count));
     Console.WriteLine(result);
     if (!options.FindMax) break;
     if (!result.Sustained(options.SustainedP99Ms))
@@ -33,3 +34,15 @@ foreach (var rate in runs)
 }
 if (options.FindMax)
     Console.WriteLine(best is null ? "no rate was sustained" : $"highest sustained rate: {best.Rate} messages/s with {best.Listeners} listeners");
+
+// Fresh listeners per step, so a step's backlog never bleeds into the next.
+async Task<Result> StepAsync(Run run)
+{
+    using var cts = new CancellationTokenSource();
+    var connected = await Task.WhenAll(team.ListenerTokens.Select(t => new Listener(options.Url, t, team.WorkspaceId, run).ConnectAsync(cts.Token)));
+    if (connected.Any(ok => !ok)) throw new InvalidOperationException("Some listeners did not get ready.");
+    var result = await run.ExecuteAsync(team.Owner, team.ChannelId, offset);
+    await cts.CancelAsync();
+    offset += run.Total;
+    return result;
+}
