@@ -13,11 +13,16 @@ for arg in "$@"; do
   esac
 done
 
+# The .NET SDK is not in Debian's archive; the machine must bring it.
+have dotnet || die "the .NET 10 SDK is required and not on PATH; install it first, then run this again"
+
 missing=()
-have pg_ctl || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing+=(postgresql-15 postgresql-contrib-15 postgresql-client-15)
+# postgresql-15 includes the contrib modules on bookworm.
+[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing+=(postgresql-15 postgresql-client-15)
 # pg_config alone ships with the client; building pgvector needs the server headers.
 [ -f /usr/include/postgresql/15/server/postgres.h ] || missing+=(postgresql-server-dev-15)
 have redis-server || missing+=(redis-server)
+have curl || missing+=(curl)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
 have make || missing+=(make)
