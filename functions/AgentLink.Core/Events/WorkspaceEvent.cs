@@ -28,9 +28,6 @@ public sealed record WorkspaceEvent(
     public static WorkspaceEvent? FromJson(string json) => JsonSerializer.Deserialize<WorkspaceEvent>(json, Json);
 
     public static JsonElement ToData<T>(T data) => JsonSerializer.SerializeToElement(data, Json);
-
-    public bool IsFor(Guid userId, Func<Guid, bool> isChannelMember) =>
-        UserId is { } only ? only == userId : ChannelId is not { } channel || isChannelMember(channel);
 }
 
 /// <summary>Event type names; clients switch on these.</summary>
