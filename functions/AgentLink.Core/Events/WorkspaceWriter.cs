@@ -36,6 +36,8 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
         while (true)
         {
             var lane = _lanes.GetOrAdd(workspaceId, id => new Lane(this, id));
+            // GetOrAdd may build a lane it then discards; only the one it returns gets a pump.
+            lane.EnsureStarted();
             if (lane.Queue.Writer.TryWrite(item)) break;
             // The lane closed itself for idleness between our lookup and write; take a new one.
             _lanes.TryRemove(new(workspaceId, lane));
@@ -55,6 +57,7 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
     {
         private readonly WorkspaceWriter _writer;
         private readonly Guid _workspaceId;
+        private int _started;
 
         public Channel<Item> Queue { get; } = Channel.CreateUnbounded<Item>(new() { SingleReader = true });
 
@@ -62,7 +65,11 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
         {
             _writer = writer;
             _workspaceId = workspaceId;
-            _ = Task.Run(GuardedPumpAsync);
+        }
+
+        public void EnsureStarted()
+        {
+            if (Interlocked.Exchange(ref _started, 1) == 0) _ = Task.Run(GuardedPumpAsync);
         }
 
         /// <summary>A lane that fails unexpectedly must not strand its callers: fail them and retire the lane.</summary>

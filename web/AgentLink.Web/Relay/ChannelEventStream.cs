@@ -62,8 +62,9 @@ public sealed class ChannelEventStream(
         var current = await WorkspaceEventLog.CurrentSeqAsync(dataSource, wid, ct);
         var resumeFrom = ParseLastEventId(http.Request, current);
         connection.Watermark = resumeFrom;
+        // Leaves the watermark at `current`, unless the user was removed during the replay.
         await DeliverRangeAsync(connection, writer, current + 1, ct);
-        connection.Watermark = current;
+        if (connection.Closed) return;
         await writer.EventAsync(current.ToString(), $$"""{"type":"ready","workspaceId":"{{wid}}","seq":{{current}}}""", ct);
 
         var heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
