@@ -1,7 +1,9 @@
 using AgentLink.Core.Hosting;
+using AgentLink.Functions.Agents;
 using AgentLink.Functions.Auth;
 using AgentLink.Functions.Channels;
 using AgentLink.Functions.Messages;
+using AgentLink.Functions.Mqtt;
 using AgentLink.Functions.Workspaces;
 using Scalar.AspNetCore;
 
@@ -23,7 +25,7 @@ public static class FunctionsHost
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "AgentLink API";
-            doc.Info.Description = "Chat, workspaces and channels for humans and AI agents. Errors are ProblemDetails with a stable `code`.";
+            doc.Info.Description = "Chat, workspaces and channels for humans and AI agents; agent onboarding and broker hooks for the AgentLink MQTT protocol. Errors are ProblemDetails with a stable `code`.";
             return Task.CompletedTask;
         }));
         // The function timeout of host.json bounds each request, as Azure Functions would.
@@ -43,6 +45,8 @@ public static class FunctionsHost
         v1.MapWorkspacesApi();
         v1.MapChannelsApi();
         v1.MapMessagesApi();
+        v1.MapAgentsApi();
+        v1.MapBrokerHooksApi();
 
         app.MapOpenApi(prefix + "/openapi/{documentName}.json");
         app.MapScalarApiReference(prefix + "/docs", o => o.WithTitle("AgentLink API").WithOpenApiRoutePattern(prefix + "/openapi/{documentName}.json"));

@@ -18,8 +18,12 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SessionTokens>();
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, AgentKeyAuthenticationHandler>(AgentKeyAuthenticationHandler.SchemeName, null);
+        // Agent routes authenticate by API key only: a browser session never acts as an agent, nor a key as a person.
+        services.AddAuthorization(o => o.AddPolicy(AgentKeyAuthenticationHandler.PolicyName, p => p
+            .AddAuthenticationSchemes(AgentKeyAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()));
         return services;
     }
 }

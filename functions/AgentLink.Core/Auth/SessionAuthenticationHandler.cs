@@ -36,7 +36,8 @@ public sealed class SessionAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var token = ReadToken(Request, authOptions.Value.CookieName);
-        if (token is null) return AuthenticateResult.NoResult();
+        // Agent API keys belong to the AgentKey scheme; on a person's route they are simply no session.
+        if (token is null || Agents.AgentKeys.LooksLikeKey(token)) return AuthenticateResult.NoResult();
         var sessionId = tokens.Read(token, clock.GetUtcNow());
         if (sessionId is null) return AuthenticateResult.Fail("Invalid or expired session token.");
 

@@ -48,6 +48,8 @@ public static class EventTypes
     public const string WorkspaceMemberUpdated = "workspace.member_updated";
     public const string WorkspaceMemberRemoved = "workspace.member_removed";
     public const string Presence = "presence";
+    public const string AgentConnected = "agent.connected";
+    public const string AgentRemoved = "agent.removed";
 }
 
 /// <summary>Bus topic names; the Redis implementation prefixes them.</summary>
@@ -55,4 +57,10 @@ public static class BusTopics
 {
     public static string WorkspaceEvents(Guid workspaceId) => $"ws:{workspaceId:N}:events";
     public static string WorkspaceStatus(Guid workspaceId) => $"ws:{workspaceId:N}:status";
+
+    /// <summary>Comma-separated outbox stream ids (agents, channels) with new rows, for the MQTT bridge.</summary>
+    public const string AgentOutbox = "agents:outbox";
+
+    /// <summary>An agent was removed or its key revoked: bridges drop its connection. Message: the agent's user id.</summary>
+    public const string AgentRevoked = "agents:revoked";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentLink.Core.Agents;
 using AgentLink.Core.Auth;
 using AgentLink.Core.Data;
 using AgentLink.Core.Events;
@@ -40,6 +41,7 @@ public static class HostDefaults
         services.AddAgentLinkBus(configuration);
         services.AddAgentLinkAuth(configuration);
         services.AddAgentLinkProblemDetails();
+        services.AddAgentLinkAgents(configuration);
         // Binding failures (bad JSON, wrong types, oversize bodies) throw in every environment and
         // the exception handler turns them into their own 4xx ProblemDetails, never a 500.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -57,8 +59,9 @@ public static class HostDefaults
     /// <summary>Error handling and forwarded headers; call first in the pipeline.</summary>
     public static WebApplication UseAgentLinkDefaults(this WebApplication app)
     {
-        // The web app proxies /api to the functions host; trust its X-Forwarded-* from loopback.
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+        // The web app proxies /api to the functions host; trust its X-Forwarded-* from loopback
+        // (the host too, so links handed to agents point at the web origin).
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost });
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,

@@ -36,4 +36,13 @@ public static class ErrorCodes
     public const string OwnerImmutable = "owner_immutable";
     public const string CannotDmSelf = "cannot_dm_self";
     public const string CannotLeaveDm = "cannot_leave_dm";
+
+    public const string InvalidApiKey = "invalid_api_key";
+    public const string RegistrationNotFound = "registration_not_found";
+    public const string ClaimExpired = "claim_expired";
+    public const string AgentAlreadyClaimed = "agent_already_claimed";
+    public const string AgentNotClaimed = "agent_not_claimed";
+    public const string AgentNotFound = "agent_not_found";
+    public const string AgentIdTaken = "agent_id_taken";
+    public const string InvalidHookSecret = "invalid_hook_secret";
 }

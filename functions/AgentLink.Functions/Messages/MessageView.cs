@@ -3,16 +3,6 @@ using System.Text.Json;
 
 namespace AgentLink.Functions.Messages;
 
-public sealed record AuthorView(Guid Id, string Name, string Kind);
-
-public sealed record ReactionView(string Emoji, int Count, Guid[] UserIds);
-
-/// <summary>A message as the API and the event stream show it. A deleted message keeps its place with empty text.</summary>
-public sealed record MessageView(
-    Guid Id, Guid WorkspaceId, Guid ChannelId, long Seq, Guid? ParentId, AuthorView Author, string Text,
-    Guid[] Mentions, ReactionView[] Reactions, int ReplyCount, DateTime? LastReplyAt,
-    DateTime CreatedAt, DateTime? EditedAt, DateTime? DeletedAt);
-
 public static class MessageQueries
 {
     /// <summary>Callers append WHERE/ORDER clauses on alias m.</summary>

@@ -1,0 +1,45 @@
+using Dapper;
+using Npgsql;
+
+namespace AgentLink.Core.Agents;
+
+/// <summary>A connected agent as the broker knows it: its principal, workspace and topic name.</summary>
+public sealed record AgentIdentity(Guid UserId, Guid WorkspaceId, string AgentId, string Name);
+
+/// <summary>
+/// Who an MQTT connection is, and what it may reach: used by the embedded broker
+/// and by the HTTP auth hooks an external broker calls.
+/// </summary>
+public sealed class AgentDirectory(NpgsqlDataSource dataSource)
+{
+    // The key's registration must be claimed into the agent's workspace: a registration
+    // moved or deleted since stops its agents at once.
+    private const string AuthenticateSql = """
+        select ra.user_id, ra.workspace_id, ra.agent_id, u.name
+        from remote_agents ra
+        join agent_registrations r on r.id = ra.registration_id and r.workspace_id = ra.workspace_id
+        join users u on u.id = ra.user_id
+        where ra.user_id = @userId and r.api_key_hash = @hash
+        """;
+
+    private const string ChannelMemberSql = """
+        select exists (select 1 from channel_members cm join channels c on c.id = cm.channel_id
+                       where cm.channel_id = @channelId and cm.user_id = @userId and c.workspace_id = @workspaceId)
+        """;
+
+    /// <summary>The agent, when the username is an agent's id and the password its registration's API key.</summary>
+    public async Task<AgentIdentity?> AuthenticateAsync(string? username, string? password, CancellationToken ct = default)
+    {
+        if (!Guid.TryParse(username, out var userId) || !AgentKeys.LooksLikeKey(password)) return null;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<AgentIdentity>(
+            new CommandDefinition(AuthenticateSql, new { userId, hash = AgentKeys.Hash(password!) }, cancellationToken: ct));
+    }
+
+    public async Task<bool> IsChannelMemberAsync(AgentIdentity agent, Guid channelId, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(ChannelMemberSql,
+            new { channelId, userId = agent.UserId, workspaceId = agent.WorkspaceId }, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AgentLink.Core.Agents;
+
+/// <summary>
+/// Every AgentLink payload, both ways: a typed JSON envelope with a unique id.
+/// Agents de-duplicate what they receive by id; the platform de-duplicates what
+/// agents send by id. The types are listed in mqtt-bridge/asyncapi.yaml.
+/// </summary>
+public sealed record AgentEnvelope(Guid Id, string Type, DateTime Ts, Guid WorkspaceId, JsonElement Data)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static AgentEnvelope Create(Guid workspaceId, string type, object data, Guid? id = null) =>
+        new(id ?? Guid.CreateVersion7(), type, DateTime.UtcNow, workspaceId, JsonSerializer.SerializeToElement(data, Json));
+}
+
+/// <summary>What the platform publishes to an agent's inbox and to channel topics.</summary>
+public static class InboxTypes
+{
+    /// <summary>A message addressed to the agent: in a DM with it, or mentioning it. data: {reason: "dm"|"mention", message}.</summary>
+    public const string Message = "message";
+
+    /// <summary>On a channel topic: a message of that channel. data: {message}.</summary>
+    public const string ChannelMessage = "channel.message";
+
+    /// <summary>Something the agent sent was refused. data: {refId, code, reason}. Never stored, never replayed.</summary>
+    public const string Error = "error";
+}
+
+/// <summary>What an agent publishes on its outbox.</summary>
+public static class OutboxTypes
+{
+    /// <summary>Post to a channel or DM the agent is a member of. data: {channelId, text, parentId?}.</summary>
+    public const string MessagePost = "message.post";
+}
+
+/// <summary>Why the platform refused what an agent sent; stable, like the HTTP error codes.</summary>
+public static class AgentErrorCodes
+{
+    public const string InvalidJson = "invalid_json";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnknownType = "unknown_type";
+    public const string ValidationFailed = "validation_failed";
+    public const string ChannelNotFound = "channel_not_found";
+    public const string ChannelArchived = "channel_archived";
+    public const string RateLimited = "rate_limited";
+    public const string NotAuthorized = "not_authorized";
+}

@@ -1,0 +1,62 @@
+using System.Data;
+using AgentLink.Core.Chat;
+using AgentLink.Core.Events;
+using Dapper;
+
+namespace AgentLink.Core.Agents;
+
+/// <summary>
+/// Writes what agents are owed into agent_outbox, inside the caller's transaction,
+/// and after commit tells the bridge which streams have something new. The signal
+/// is only the fast path: the bridge also sweeps the table, so a lost signal delays
+/// a delivery by one sweep, never loses it.
+/// </summary>
+public static class AgentOutbox
+{
+    private const string InboxSql = """
+        insert into agent_outbox (message_id, workspace_id, target, agent_user_id, stream_id, payload)
+        select id, @workspaceId, 'inbox', agent, agent, payload::jsonb
+        from unnest(@ids, @agents, @payloads) as x(id, agent, payload)
+        """;
+
+    private const string ChannelSql = """
+        insert into agent_outbox (message_id, workspace_id, target, channel_id, stream_id, payload)
+        values (@id, @workspaceId, 'channel', @channelId, @channelId, @payload::jsonb)
+        """;
+
+    /// <summary>Queues a new message for its agent recipients; returns the streams written (for the signal).</summary>
+    public static async Task<IReadOnlyList<Guid>> EnqueuePostAsync(IDbConnection conn, IDbTransaction tx, AgentFanout fanout, MessageView message)
+    {
+        if (fanout.IsEmpty) return [];
+        var streams = new List<Guid>();
+        if (fanout.Inbox.Count > 0)
+        {
+            var envelopes = fanout.Inbox
+                .Select(r => AgentEnvelope.Create(message.WorkspaceId, InboxTypes.Message, new { reason = r.Reason, message }))
+                .ToList();
+            await conn.ExecuteAsync(InboxSql, new
+            {
+                workspaceId = message.WorkspaceId,
+                ids = envelopes.Select(e => e.Id).ToArray(),
+                agents = fanout.Inbox.Select(r => r.UserId).ToArray(),
+                payloads = envelopes.Select(e => e.ToJson()).ToArray(),
+            }, tx);
+            streams.AddRange(fanout.Inbox.Select(r => r.UserId));
+        }
+        if (fanout.ChannelFeed)
+        {
+            var envelope = AgentEnvelope.Create(message.WorkspaceId, InboxTypes.ChannelMessage, new { message });
+            await conn.ExecuteAsync(ChannelSql, new { id = envelope.Id, workspaceId = message.WorkspaceId, channelId = message.ChannelId, payload = envelope.ToJson() }, tx);
+            streams.Add(message.ChannelId);
+        }
+        return streams;
+    }
+
+    /// <summary>Tells every bridge instance that these streams have new rows. Never throws: the sweep is the backstop.</summary>
+    public static async Task SignalAsync(IEventBus bus, IReadOnlyCollection<Guid> streams)
+    {
+        if (streams.Count == 0) return;
+        try { await bus.PublishAsync(BusTopics.AgentOutbox, string.Join(',', streams.Distinct())); }
+        catch (Exception) { /* The bridge's sweep finds the rows. */ }
+    }
+}

@@ -1,0 +1,26 @@
+namespace AgentLink.Functions.Agents;
+
+public static class ClaimAgent
+{
+    public sealed record Request(Guid? WorkspaceId);
+
+    /// <summary>A workspace owner or admin brings a registered agent into their workspace.</summary>
+    public static async Task<Results<Ok<RegistrationView>, ValidationProblem, ProblemHttpResult>> Handle(
+        Guid registrationId, Request body, ClaimsPrincipal user, HttpRequest request, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    {
+        if (body.WorkspaceId is not { } workspaceId) return ApiProblem.Invalid("workspaceId", "Required.");
+        var userId = user.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var role = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId);
+        if (role is null) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
+        if (!Roles.IsAdmin(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Only owners and admins bring agents into a workspace.");
+
+        var registration = await AgentRegistrations.FindAsync(conn, registrationId);
+        if (AgentRegistrations.ClaimProblem(registration, clock) is { } problem) return problem;
+        if (!await AgentRegistrations.ClaimAsync(conn, registrationId, workspaceId, userId))
+            return AgentRegistrations.ClaimProblem(await AgentRegistrations.FindAsync(conn, registrationId), clock)
+                   ?? ApiProblem.Conflict(ErrorCodes.AgentAlreadyClaimed, "This agent has already been claimed.");
+        var claimed = (await AgentRegistrations.FindAsync(conn, registrationId))!;
+        return TypedResults.Ok(claimed.ToView(clock, null));
+    }
+}

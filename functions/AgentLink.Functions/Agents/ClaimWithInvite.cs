@@ -1,0 +1,29 @@
+using AgentLink.Functions.Workspaces;
+
+namespace AgentLink.Functions.Agents;
+
+public static class ClaimWithInvite
+{
+    public sealed record Request(string? InviteToken);
+
+    /// <summary>
+    /// The agent claims itself with a workspace invite a person gave it. A viewer invite
+    /// is refused: agents post, and a viewer link must not grant that.
+    /// </summary>
+    public static async Task<Results<Ok<RegistrationView>, ValidationProblem, ProblemHttpResult>> Handle(
+        Request body, ClaimsPrincipal agent, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.InviteToken)) return ApiProblem.Invalid("inviteToken", "Required.");
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var invite = await conn.QuerySingleOrDefaultAsync<PreviewInvite.InviteRow>(PreviewInvite.FindSql, new { hash = InviteTokens.Hash(body.InviteToken.Trim()) });
+        if (PreviewInvite.Problem(invite, clock) is { } inviteProblem) return inviteProblem;
+        if (invite!.Role == Roles.Viewer) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "A viewer invite cannot bring an agent in; ask for a member invite.");
+
+        var registrationId = agent.RegistrationId();
+        var registration = await AgentRegistrations.FindAsync(conn, registrationId);
+        if (AgentRegistrations.ClaimProblem(registration, clock) is { } problem) return problem;
+        if (!await AgentRegistrations.ClaimAsync(conn, registrationId, invite.WorkspaceId, null))
+            return ApiProblem.Conflict(ErrorCodes.AgentAlreadyClaimed, "This agent has already been claimed.");
+        return TypedResults.Ok((await AgentRegistrations.FindAsync(conn, registrationId))!.ToView(clock, null));
+    }
+}

@@ -1,0 +1,123 @@
+using AgentLink.Core.Agents;
+using AgentLink.Core.Events;
+using AgentLink.Core.Options;
+using Microsoft.Extensions.Options;
+
+namespace AgentLink.Functions.Agents;
+
+public static class ConnectAgents
+{
+    public const int MaxAgentsPerCall = 20;
+
+    public sealed record AgentSpec(string? AgentId, string? HumanName);
+
+    public sealed record Request(AgentSpec[]? Agents);
+
+    public sealed record BrokerView(string Url, string TopicRoot, string[] ProtocolVersions, int KeepAliveSeconds, int HeartbeatSeconds, int MaxPayloadBytes);
+
+    /// <summary>MQTT CONNECT fields: the client id must equal the username.</summary>
+    public sealed record MqttCredentials(string Username, string Password, string ClientId);
+
+    public sealed record TopicsView(string Inbox, string Outbox, string Status, string ChannelTemplate);
+
+    public sealed record ConnectedAgent(string AgentId, Guid UserId, string HumanName, MqttCredentials Mqtt, TopicsView Topics, Guid[] ChannelIds);
+
+    public sealed record Response(Guid WorkspaceId, BrokerView Broker, IReadOnlyList<ConnectedAgent> Agents);
+
+    private const string ExistingSql = """
+        select ra.user_id, ra.registration_id from remote_agents ra
+        where ra.workspace_id = @workspaceId and ra.agent_id = @agentId
+        """;
+
+    private const string RenameSql = "update users set name = @humanName where id = @userId and name <> @humanName";
+
+    private const string CreateSql = """
+        with u as (insert into users (kind, name) values ('agent', @humanName) returning id),
+        m as (insert into memberships (workspace_id, user_id, role) select @workspaceId, id, 'member' from u),
+        ra as (insert into remote_agents (user_id, workspace_id, registration_id, agent_id) select id, @workspaceId, @registrationId, @agentId from u)
+        select id from u
+        """;
+
+    // Agents join #general like invited people, so they hear the team and can be mentioned there.
+    private const string JoinGeneralSql = """
+        insert into channel_members (channel_id, workspace_id, user_id, last_read_seq)
+        select id, workspace_id, @userId, last_message_seq from channels
+        where workspace_id = @workspaceId and type = 'channel' and lower(name) = 'general' and archived_at is null
+        on conflict do nothing
+        returning channel_id
+        """;
+
+    private const string ChannelsSql = "select channel_id from channel_members where user_id = @userId and workspace_id = @workspaceId";
+
+    /// <summary>
+    /// Registers the calling registration's MQTT agent ids (new ones become workspace members
+    /// and join #general; known ones are renamed) and tells each how to reach the broker.
+    /// Idempotent: connecting the same ids again returns the same principals.
+    /// </summary>
+    public static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Handle(
+        Request body, ClaimsPrincipal agent, HttpRequest request, NpgsqlDataSource dataSource, EventPublisher events,
+        AgentTopics topics, IOptions<MqttOptions> mqtt, CancellationToken ct)
+    {
+        var specs = body.Agents ?? [];
+        var check = new Validate()
+            .Check(specs.Length is >= 1 and <= MaxAgentsPerCall, "agents", $"Between 1 and {MaxAgentsPerCall} agents.")
+            .Check(specs.All(s => AgentTopics.IsValidAgentId(s.AgentId)), "agentId", "1 to 64 letters, digits, '-' or '_', starting with a letter or digit.")
+            .Check(specs.All(s => s.HumanName?.Trim() is { Length: >= 1 and <= 80 }), "humanName", "Required, at most 80 characters.")
+            .Check(specs.Select(s => s.AgentId).Distinct().Count() == specs.Length, "agentId", "Each agent id once.");
+        if (!check.Ok) return ApiProblem.Invalid(check.Errors);
+
+        var registrationId = agent.RegistrationId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var registration = (await AgentRegistrations.FindAsync(conn, registrationId, tx))!;
+        if (registration.WorkspaceId is not { } workspaceId)
+            return ApiProblem.Conflict(ErrorCodes.AgentNotClaimed, "Not claimed yet: a workspace owner or admin must open your claim URL first.");
+
+        var joined = new List<(string Type, Guid? ChannelId, object Data)>();
+        var principals = new List<(AgentSpec Spec, Guid UserId)>();
+        foreach (var spec in specs)
+        {
+            var humanName = spec.HumanName!.Trim();
+            var existing = await conn.QuerySingleOrDefaultAsync<(Guid UserId, Guid RegistrationId)?>(ExistingSql, new { workspaceId, agentId = spec.AgentId }, tx);
+            if (existing is { } found)
+            {
+                if (found.RegistrationId != registrationId)
+                    return ApiProblem.Conflict(ErrorCodes.AgentIdTaken, $"The agent id '{spec.AgentId}' is taken in this workspace.");
+                await conn.ExecuteAsync(RenameSql, new { userId = found.UserId, humanName }, tx);
+                principals.Add((spec, found.UserId));
+                continue;
+            }
+            var userId = await conn.QuerySingleAsync<Guid>(CreateSql, new { humanName, workspaceId, registrationId, agentId = spec.AgentId }, tx);
+            principals.Add((spec, userId));
+            joined.Add((EventTypes.WorkspaceMemberJoined, null, new { userId, name = humanName, role = Roles.Member, kind = "agent", agentId = spec.AgentId }));
+            if (await conn.QuerySingleOrDefaultAsync<Guid?>(JoinGeneralSql, new { workspaceId, userId }, tx) is { } general)
+                joined.Add((EventTypes.ChannelMemberJoined, general, new { channelId = general, userId, name = humanName }));
+        }
+
+        var logged = new List<WorkspaceEvent>();
+        if (joined.Count > 0)
+        {
+            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, joined.Count);
+            foreach (var (type, channelId, data) in joined)
+                logged.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq++, type, channelId, null, data));
+        }
+        var apiKey = AgentKeyAuthenticationHandler.ApiKey(request);
+        var connected = new List<ConnectedAgent>();
+        foreach (var (spec, userId) in principals)
+        {
+            var channels = (await conn.QueryAsync<Guid>(ChannelsSql, new { userId, workspaceId }, tx)).ToArray();
+            var agentId = spec.AgentId!;
+            connected.Add(new ConnectedAgent(agentId, userId, spec.HumanName!.Trim(),
+                new MqttCredentials(userId.ToString(), apiKey, userId.ToString()),
+                new TopicsView(topics.Inbox(workspaceId, agentId), topics.Outbox(workspaceId, agentId), topics.Status(workspaceId, agentId),
+                    $"{topics.Root}/ws/{workspaceId:D}/channels/{{channelId}}"),
+                channels));
+        }
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(logged, ct);
+
+        var o = mqtt.Value;
+        var broker = new BrokerView(o.ResolvedPublicUrl, topics.Root, ["3.1.1", "5"], o.KeepAliveSeconds, o.HeartbeatSeconds, o.MaxPayloadBytes);
+        return TypedResults.Ok(new Response(workspaceId, broker, connected));
+    }
+}

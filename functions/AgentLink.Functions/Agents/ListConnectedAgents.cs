@@ -1,0 +1,18 @@
+namespace AgentLink.Functions.Agents;
+
+public static class ListConnectedAgents
+{
+    private const string Sql = """
+        select ra.agent_id, ra.user_id, u.name as human_name, ra.status, ra.status <> 'offline' as online, ra.last_seen
+        from remote_agents ra join users u on u.id = ra.user_id
+        where ra.registration_id = @registrationId
+        order by ra.agent_id
+        """;
+
+    /// <summary>The calling registration's MQTT agent ids, with whether each is online and when it was last seen.</summary>
+    public static async Task<Ok<IEnumerable<ConnectedAgentView>>> Handle(ClaimsPrincipal agent, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return TypedResults.Ok(await conn.QueryAsync<ConnectedAgentView>(Sql, new { registrationId = agent.RegistrationId() }));
+    }
+}

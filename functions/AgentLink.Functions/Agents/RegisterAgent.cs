@@ -1,0 +1,39 @@
+using AgentLink.Core.Agents;
+
+namespace AgentLink.Functions.Agents;
+
+public static class RegisterAgent
+{
+    public static readonly TimeSpan ClaimWindow = TimeSpan.FromHours(24);
+
+    public sealed record Request(string? AgentName, string? FrameworkType);
+
+    public sealed record Registered(Guid RegistrationId, string ApiKey, string ClaimUrl, DateTimeOffset ExpiresAt);
+
+    private const string InsertSql = """
+        insert into agent_registrations (id, agent_name, framework_type, api_key_hash, claim_expires_at)
+        values (@id, @agentName, @frameworkType, @hash, @expiresAt)
+        """;
+
+    /// <summary>
+    /// No sign-in: the agent gets an API key (shown only in this answer; only its hash is kept)
+    /// and a claim URL to hand to a person, valid for 24 hours.
+    /// </summary>
+    public static async Task<Results<Created<Registered>, ValidationProblem>> Handle(
+        Request body, HttpRequest request, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    {
+        var name = body.AgentName?.Trim();
+        var framework = string.IsNullOrWhiteSpace(body.FrameworkType) ? null : body.FrameworkType.Trim();
+        var check = new Validate().Required("agentName", name, 80)
+            .Check(framework is null || framework.Length <= 40, "frameworkType", "At most 40 characters.");
+        if (!check.Ok) return ApiProblem.Invalid(check.Errors);
+
+        var id = Guid.CreateVersion7();
+        var key = AgentKeys.New();
+        var expiresAt = clock.GetUtcNow() + ClaimWindow;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(InsertSql, new { id, agentName = name, frameworkType = framework, hash = AgentKeys.Hash(key), expiresAt });
+        var url = AgentRegistrations.ClaimUrl(request, id);
+        return TypedResults.Created($"/api/v1/agents/me", new Registered(id, key, url, expiresAt));
+    }
+}
