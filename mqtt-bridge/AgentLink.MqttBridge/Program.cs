@@ -7,7 +7,7 @@ public static class Program
     public static async Task Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.AddAgentLinkDefaults();
+        builder.AddAgentLinkBridge();
         var app = builder.Build();
         app.UseAgentLinkDefaults();
         app.MapAgentLinkHealth();

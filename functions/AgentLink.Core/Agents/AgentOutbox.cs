@@ -20,8 +20,8 @@ public static class AgentOutbox
         """;
 
     private const string ChannelSql = """
-        insert into agent_outbox (message_id, workspace_id, target, channel_id, stream_id, payload)
-        values (@id, @workspaceId, 'channel', @channelId, @channelId, @payload::jsonb)
+        insert into agent_outbox (message_id, workspace_id, target, channel_id, author_id, stream_id, payload)
+        values (@id, @workspaceId, 'channel', @channelId, @authorId, @channelId, @payload::jsonb)
         """;
 
     /// <summary>Queues a new message for its agent recipients; returns the streams written (for the signal).</summary>
@@ -46,7 +46,10 @@ public static class AgentOutbox
         if (fanout.ChannelFeed)
         {
             var envelope = AgentEnvelope.Create(message.WorkspaceId, InboxTypes.ChannelMessage, new { message });
-            await conn.ExecuteAsync(ChannelSql, new { id = envelope.Id, workspaceId = message.WorkspaceId, channelId = message.ChannelId, payload = envelope.ToJson() }, tx);
+            await conn.ExecuteAsync(ChannelSql, new
+            {
+                id = envelope.Id, workspaceId = message.WorkspaceId, channelId = message.ChannelId, authorId = message.Author.Id, payload = envelope.ToJson(),
+            }, tx);
             streams.Add(message.ChannelId);
         }
         return streams;

@@ -46,6 +46,8 @@ create table agent_outbox (
     target        text not null check (target in ('inbox', 'channel')),
     agent_user_id uuid references remote_agents (user_id) on delete cascade,
     channel_id    uuid references channels (id) on delete cascade,
+    -- Channel rows: the message's author, whom the broker leaves out (an agent never receives its own posts).
+    author_id     uuid,
     -- The agent or channel whose order this row keeps.
     stream_id     uuid not null,
     payload       jsonb not null,

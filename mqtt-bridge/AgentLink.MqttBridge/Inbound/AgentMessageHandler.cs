@@ -1,0 +1,175 @@
+using System.Text.Json;
+using AgentLink.Core.Agents;
+using AgentLink.Core.Chat;
+using AgentLink.Core.Events;
+using AgentLink.Core.Options;
+using AgentLink.MqttBridge.Broker;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AgentLink.MqttBridge.Inbound;
+
+/// <summary>
+/// What an agent publishes on its outbox: validated, then written exactly once (its
+/// envelope id is recorded in agent_inbound in the same transaction), then announced.
+/// Returns only after the commit, so the caller acknowledges only what is durable.
+/// Refusals write nothing and tell the agent why on its inbox.
+/// </summary>
+public sealed class AgentMessageHandler(
+    NpgsqlDataSource dataSource, WorkspaceWriter writer, IEventBus bus, AgentRateLimiter rateLimiter, AgentTopics topics,
+    IAgentTransport transport, IOptions<MqttOptions> mqtt, IOptions<ChatLimits> limits, ILogger<AgentMessageHandler> logger)
+{
+    private sealed record PostRequest(Guid ChannelId, string Text, Guid? ParentId);
+
+    private const string ChannelSql = """
+        select c.type, c.archived_at is not null as archived
+        from channels c join channel_members cm on cm.channel_id = c.id and cm.user_id = @agentUserId
+        where c.id = @channelId and c.workspace_id = @workspaceId
+        """;
+
+    private const string ParentSql = """
+        select coalesce(parent_id, id) from channel_messages
+        where id = @parentId and channel_id = @channelId and deleted_at is null
+        """;
+
+    private const string ClaimIdSql = """
+        insert into agent_inbound (agent_user_id, message_id, workspace_id) values (@agentUserId, @messageId, @workspaceId)
+        on conflict do nothing
+        """;
+
+    private const string MembersSql = "select user_id from memberships where workspace_id = @workspaceId and user_id = any(@ids)";
+
+    /// <summary>Handles one outbox message; throws only for transient failures (the caller must not acknowledge).</summary>
+    public async Task<InboundOutcome> HandleAsync(AgentIdentity agent, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        var outcome = await ProcessAsync(agent, payload, ct);
+        if (outcome.Result == InboundResult.Refused) await TellAsync(agent, outcome, ct);
+        return outcome;
+    }
+
+    private async Task<InboundOutcome> ProcessAsync(AgentIdentity agent, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        if (payload.Length > mqtt.Value.MaxPayloadBytes)
+            return InboundOutcome.Refuse(AgentErrorCodes.PayloadTooLarge, $"The payload is {payload.Length} bytes; the limit is {mqtt.Value.MaxPayloadBytes}.");
+        var parsed = Parse(payload.Span, out var id, out var type, out var data);
+        if (parsed is not null) return parsed;
+        if (type != OutboxTypes.MessagePost)
+            return InboundOutcome.Refuse(AgentErrorCodes.UnknownType, $"Unknown type '{type}'; known: {OutboxTypes.MessagePost}.", id);
+        if (ReadPost(data, id) is not { } post) return InvalidPost(data, id);
+        if (!rateLimiter.TryTake(agent.UserId))
+            return InboundOutcome.Refuse(AgentErrorCodes.RateLimited,
+                $"More than {mqtt.Value.AgentMessagesPerSecond:0.##} messages a second; this one was dropped, slow down.", id);
+
+        var mentions = Mentions(post.Text);
+        if (mentions.Length > 0)
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            mentions = (await conn.QueryAsync<Guid>(MembersSql, new { workspaceId = agent.WorkspaceId, ids = mentions })).ToArray();
+        }
+        var outcome = await writer.WriteAsync(agent.WorkspaceId, post.ParentId is null ? 1 : 2, async (db, tx, seq) =>
+        {
+            var result = await WriteAsync(db, tx, agent, id, post, mentions, seq);
+            return (result, result.Posted?.Events ?? []);
+        });
+        if (outcome.Posted is { } posted) await AgentOutbox.SignalAsync(bus, posted.AgentStreams);
+        return outcome.Outcome;
+    }
+
+    private sealed record WriteResult(InboundOutcome Outcome, PostResult? Posted);
+
+    /// <summary>Inside the workspace's write batch: membership, de-duplication and the post, all or nothing.</summary>
+    private static async Task<WriteResult> WriteAsync(
+        NpgsqlConnection db, NpgsqlTransaction tx, AgentIdentity agent, Guid id, PostRequest post, Guid[] mentions, long seq)
+    {
+        var args = new { agentUserId = agent.UserId, channelId = post.ChannelId, workspaceId = agent.WorkspaceId, messageId = id };
+        var channel = await db.QuerySingleOrDefaultAsync<(string Type, bool Archived)?>(ChannelSql, args, tx);
+        if (channel is not { } c)
+            return new(InboundOutcome.Refuse(AgentErrorCodes.ChannelNotFound, "No such channel, or you are not a member of it.", id), null);
+        if (c.Archived) return new(InboundOutcome.Refuse(AgentErrorCodes.ChannelArchived, "This channel is archived.", id), null);
+        Guid? parentId = null;
+        if (post.ParentId is { } requested)
+        {
+            parentId = await db.QuerySingleOrDefaultAsync<Guid?>(ParentSql, new { parentId = requested, channelId = post.ChannelId }, tx);
+            if (parentId is null) return new(InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, "parentId is not a message of this channel.", id), null);
+        }
+        if (await db.ExecuteAsync(ClaimIdSql, args, tx) == 0) return new(InboundOutcome.Duplicate, null);
+
+        var isDm = c.Type == "dm";
+        var fanout = await AgentFanout.ForPostAsync(db, agent.WorkspaceId, post.ChannelId, isDm, agent.UserId, mentions, tx);
+        var draft = new PostDraft(Guid.CreateVersion7(), agent.WorkspaceId, post.ChannelId, parentId,
+            new AuthorView(agent.UserId, agent.Name, "agent"), post.Text, mentions, fanout);
+        return new(InboundOutcome.Accepted(id), await ChannelPosts.InsertAsync(db, tx, draft, seq));
+    }
+
+    private static InboundOutcome? Parse(ReadOnlySpan<byte> payload, out Guid id, out string type, out JsonElement data)
+    {
+        id = Guid.Empty;
+        type = "";
+        data = default;
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(payload.ToArray());
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return InboundOutcome.Refuse(AgentErrorCodes.InvalidJson, "The payload is not JSON; send an envelope {\"id\", \"type\", \"data\"}.");
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+            return InboundOutcome.Refuse(AgentErrorCodes.InvalidJson, "The payload must be a JSON object {\"id\", \"type\", \"data\"}.");
+        if (!root.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.String || !idElement.TryGetGuid(out id))
+            return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, "\"id\" must be a UUID, unique per message (it makes resending safe).");
+        if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+            return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, "\"type\" is required.", id);
+        type = typeElement.GetString()!;
+        data = root.TryGetProperty("data", out var d) ? d : default;
+        return null;
+    }
+
+    private PostRequest? ReadPost(JsonElement data, Guid id)
+    {
+        if (data.ValueKind != JsonValueKind.Object) return null;
+        if (!data.TryGetProperty("channelId", out var ch) || ch.ValueKind != JsonValueKind.String || !ch.TryGetGuid(out var channelId)) return null;
+        if (!data.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String) return null;
+        var text = t.GetString()!.Trim();
+        if (text.Length == 0 || text.Length > limits.Value.MaxMessageLength) return null;
+        Guid? parentId = null;
+        if (data.TryGetProperty("parentId", out var p) && p.ValueKind != JsonValueKind.Null)
+        {
+            if (p.ValueKind != JsonValueKind.String || !p.TryGetGuid(out var parent)) return null;
+            parentId = parent;
+        }
+        return new PostRequest(channelId, text, parentId);
+    }
+
+    private InboundOutcome InvalidPost(JsonElement data, Guid id)
+    {
+        var max = limits.Value.MaxMessageLength;
+        var reason = data.ValueKind != JsonValueKind.Object ? "\"data\" must be an object {channelId, text, parentId?}."
+            : !data.TryGetProperty("channelId", out var ch) || !ch.TryGetGuid(out _) ? "data.channelId must be a channel id (UUID)."
+            : !data.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String || t.GetString()!.Trim().Length == 0 ? "data.text is required."
+            : t.GetString()!.Trim().Length > max ? $"data.text is longer than {max} characters."
+            : "data.parentId must be a message id (UUID).";
+        return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, reason, id);
+    }
+
+    private static Guid[] Mentions(string text) =>
+        System.Text.RegularExpressions.Regex.Matches(text, "<@([0-9a-fA-F-]{36})>")
+            .Select(m => Guid.TryParse(m.Groups[1].Value, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).Distinct().ToArray();
+
+    /// <summary>Tells the agent, on its inbox, why something it sent was refused. Ephemeral, best effort.</summary>
+    public async Task TellAsync(AgentIdentity agent, InboundOutcome refused, CancellationToken ct)
+    {
+        try
+        {
+            var notice = AgentEnvelope.Create(agent.WorkspaceId, InboxTypes.Error, new { refId = refused.RefId, code = refused.Code, reason = refused.Reason });
+            await transport.PublishAsync(topics.Inbox(agent.WorkspaceId, agent.AgentId), notice.ToJson(), null, ct);
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Could not tell agent {AgentId} why its message was refused", agent.AgentId);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using AgentLink.Core.Agents;
+using AgentLink.Core.Events;
+using AgentLink.Core.Options;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AgentLink.MqttBridge.Presence;
+
+/// <summary>
+/// Agent presence, kept in remote_agents (status, last_seen) so every instance and the
+/// web page agree. It moves on: connect (online), status reports and heartbeats on the
+/// status topic, the last will or a disconnect (offline), and a server-side timeout for an
+/// agent that stopped reporting. Each change is announced on the workspace's status topic,
+/// which the SSE relay streams to browsers.
+/// </summary>
+public sealed class AgentPresence(NpgsqlDataSource dataSource, IEventBus bus, IOptions<MqttOptions> options, ILogger<AgentPresence> logger)
+    : BackgroundService
+{
+    public static readonly string[] States = ["online", "busy", "away", "offline"];
+
+    // Returns the status before the update, so only real transitions are announced.
+    private const string SetSql = """
+        with before as (select status from remote_agents where user_id = @userId for update)
+        update remote_agents set status = @status, last_seen = now()
+        where user_id = @userId
+        returning (select status from before) as previous, last_seen
+        """;
+
+    private const string TimeoutSql = """
+        update remote_agents set status = 'offline'
+        where status <> 'offline' and last_seen < now() - make_interval(secs => @seconds)
+        returning user_id, workspace_id, last_seen
+        """;
+
+    /// <summary>Reads a status payload: {"state": "online"|"busy"|"away"|"offline"}. Null when it is not one.</summary>
+    public static string? ReadState(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            using var doc = JsonDocument.ParseValue(ref reader);
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && (root.TryGetProperty("state", out var s) || root.TryGetProperty("status", out s))
+                && s.ValueKind == JsonValueKind.String && States.Contains(s.GetString()))
+                return s.GetString();
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+
+    /// <summary>Records a status (a heartbeat refreshes last_seen); announces it when it changed.</summary>
+    public async Task SetAsync(AgentIdentity agent, string status, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<(string? Previous, DateTime LastSeen)?>(SetSql, new { userId = agent.UserId, status });
+        if (row is { } r && r.Previous != status) await AnnounceAsync(agent.WorkspaceId, agent.UserId, status, r.LastSeen);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Check often enough that a timeout is noticed within a few percent of its length.
+        var period = TimeSpan.FromSeconds(Math.Clamp(options.Value.PresenceTimeoutSeconds / 10.0, 0.5, 5));
+        using var timer = new PeriodicTimer(period);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
+                var expired = await conn.QueryAsync<(Guid UserId, Guid WorkspaceId, DateTime LastSeen)>(
+                    TimeoutSql, new { seconds = (double)options.Value.PresenceTimeoutSeconds });
+                foreach (var (userId, workspaceId, lastSeen) in expired) await AnnounceAsync(workspaceId, userId, "offline", lastSeen);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Agent presence sweep failed; retrying");
+            }
+        }
+    }
+
+    private async Task AnnounceAsync(Guid workspaceId, Guid userId, string status, DateTime lastSeen)
+    {
+        var e = new WorkspaceEvent(workspaceId, null, EventTypes.Presence, null, null,
+            WorkspaceEvent.ToData(new { userId, kind = "agent", status, lastSeen }));
+        try { await bus.PublishAsync(BusTopics.WorkspaceStatus(workspaceId), e.ToJson()); }
+        catch (Exception ex) { logger.LogWarning(ex, "Announcing presence of agent {UserId} failed", userId); }
+    }
+}
