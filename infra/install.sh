@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the local stack needs and is missing: PostgreSQL 15 + pgvector,
-# Redis, Node/npm (for the web app's TypeScript build) and, with --browser,
+# Redis, Mosquitto (the external-broker mode and its tests), Node/npm (for the web app's TypeScript build) and, with --browser,
 # Chromium for the browser tests. Idempotent: a second run only checks.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -22,6 +22,8 @@ missing=()
 # pg_config alone ships with the client; building pgvector needs the server headers.
 [ -f /usr/include/postgresql/15/server/postgres.h ] || missing+=(postgresql-server-dev-15)
 have redis-server || missing+=(redis-server)
+have mosquitto || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+have mosquitto_pub || missing+=(mosquitto-clients)
 have curl || missing+=(curl)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
@@ -80,4 +82,4 @@ if [ ! -f "$pg_sharedir/extension/vector.control" ]; then
     rm -rf "$work"
   fi
 fi
-ok "dependencies present (PostgreSQL 15 + pgvector, Redis, Node $(node --version 2>/dev/null || echo '?'))"
+ok "dependencies present (PostgreSQL 15 + pgvector, Redis, Mosquitto, Node $(node --version 2>/dev/null || echo '?'))"

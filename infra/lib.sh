@@ -7,11 +7,14 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${AGENTLINK_FUNCTIONS_PORT:=7071}"
 : "${AGENTLINK_WEB_PORT:=8080}"
 : "${AGENTLINK_BRIDGE_PORT:=7072}"
+# The embedded broker of the bridge (what agents connect to), and the Mosquitto the tests use.
+: "${AGENTLINK_MQTT_PORT:=1883}"
+: "${AGENTLINK_MOSQUITTO_PORT:=51883}"
 # PostgreSQL runs as the postgres user, which must be able to reach its data
 # folder; a checkout under a private temp folder would not be, so state lives
 # under /var/tmp, one folder per checkout.
 : "${AGENTLINK_STATE_DIR:=/var/tmp/agentlink-$(printf '%s' "$REPO_ROOT" | md5sum | cut -c1-10)}"
-export AGENTLINK_PG_PORT AGENTLINK_REDIS_PORT AGENTLINK_FUNCTIONS_PORT AGENTLINK_WEB_PORT AGENTLINK_BRIDGE_PORT AGENTLINK_STATE_DIR
+export AGENTLINK_PG_PORT AGENTLINK_REDIS_PORT AGENTLINK_FUNCTIONS_PORT AGENTLINK_WEB_PORT AGENTLINK_BRIDGE_PORT AGENTLINK_MQTT_PORT AGENTLINK_MOSQUITTO_PORT AGENTLINK_STATE_DIR
 PG_BIN=/usr/lib/postgresql/15/bin
 DB_NAME=agentlink
 DB_USER=agentlink

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts or stops the local data stack: PostgreSQL 15 (with pgvector) and Redis,
+# Starts or stops the local data stack: PostgreSQL 15 (with pgvector), Redis and
+# Mosquitto (an external MQTT broker for the bridge's external mode and its tests),
 # on loopback, in a private state folder. Idempotent: `up` twice, or `up` after
 # a crash or a kill -9, just works.
 #   infra/stack.sh up | down | status
@@ -8,6 +9,8 @@ source "$(dirname "$0")/lib.sh"
 
 pg_dir="$AGENTLINK_STATE_DIR/pg"
 redis_dir="$AGENTLINK_STATE_DIR/redis"
+mosquitto_dir="$AGENTLINK_STATE_DIR/mosquitto"
+mosquitto_bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 
 # From / so that a checkout in a private folder does not make runuser complain about the cwd.
 as_pg() { (cd / && runuser -u postgres -- "$@"); }
@@ -67,6 +70,41 @@ redis_up() {
   die "Redis did not start (see $redis_dir/redis.log)"
 }
 
+mosquitto_ready() { mosquitto_sub -h 127.0.0.1 -p "$AGENTLINK_MOSQUITTO_PORT" -t '$SYS/broker/version' -C 1 -W 1 >/dev/null 2>&1; }
+
+mosquitto_up() {
+  if mosquitto_ready; then
+    [ -f "$mosquitto_dir/mosquitto.pid" ] && kill -0 "$(cat "$mosquitto_dir/mosquitto.pid")" 2>/dev/null \
+      || die "port $AGENTLINK_MOSQUITTO_PORT has another MQTT broker; stop it, or set AGENTLINK_MOSQUITTO_PORT"
+    ok "Mosquitto already running on 127.0.0.1:$AGENTLINK_MOSQUITTO_PORT"; return
+  fi
+  step "starting Mosquitto on 127.0.0.1:$AGENTLINK_MOSQUITTO_PORT"
+  mkdir -p "$mosquitto_dir"
+  # Anonymous on loopback: it serves the bridge's external mode in tests. A production broker
+  # authenticates through the functions host's hooks (README, "Wiring an external broker").
+  cat > "$mosquitto_dir/mosquitto.conf" <<CONF
+listener $AGENTLINK_MOSQUITTO_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+# The bridge's persistent session holds what agents send while it restarts: do not cap it low.
+max_queued_messages 1000000
+max_inflight_messages 1000
+pid_file $mosquitto_dir/mosquitto.pid
+log_dest file $mosquitto_dir/mosquitto.log
+CONF
+  # Mosquitto drops from root to its own user before it writes the pid and log files.
+  chown -R mosquitto: "$mosquitto_dir" 2>/dev/null || true
+  "$mosquitto_bin" -c "$mosquitto_dir/mosquitto.conf" -d
+  for _ in $(seq 1 50); do mosquitto_ready && return; sleep 0.1; done
+  die "Mosquitto did not start (see $mosquitto_dir/mosquitto.log)"
+}
+
+mosquitto_down() {
+  if [ -f "$mosquitto_dir/mosquitto.pid" ] && kill -0 "$(cat "$mosquitto_dir/mosquitto.pid")" 2>/dev/null; then
+    step "stopping Mosquitto"; kill "$(cat "$mosquitto_dir/mosquitto.pid")" 2>/dev/null || true
+  fi
+}
+
 pg_down() {
   if [ -s "$pg_dir/PG_VERSION" ] && pg_ready && [ "$(pg_dir_in_use)" = "$pg_dir" ]; then
     step "stopping PostgreSQL"
@@ -79,10 +117,11 @@ redis_down() {
 }
 
 case "${1:-}" in
-  up) pg_up; redis_up; ok "data stack up (state in $AGENTLINK_STATE_DIR)" ;;
-  down) redis_down; pg_down; ok "data stack down" ;;
+  up) pg_up; redis_up; mosquitto_up; ok "data stack up (state in $AGENTLINK_STATE_DIR)" ;;
+  down) mosquitto_down; redis_down; pg_down; ok "data stack down" ;;
   status)
     pg_ready && echo "postgres: up (127.0.0.1:$AGENTLINK_PG_PORT)" || echo "postgres: down"
-    redis_ready && echo "redis: up (127.0.0.1:$AGENTLINK_REDIS_PORT)" || echo "redis: down" ;;
+    redis_ready && echo "redis: up (127.0.0.1:$AGENTLINK_REDIS_PORT)" || echo "redis: down"
+    mosquitto_ready && echo "mosquitto: up (127.0.0.1:$AGENTLINK_MOSQUITTO_PORT)" || echo "mosquitto: down" ;;
   *) die "usage: infra/stack.sh up|down|status" ;;
 esac

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using AgentLink.Core.Hosting;
+using AgentLink.Core.Options;
 using AgentLink.Functions;
+using AgentLink.MqttBridge;
 using AgentLink.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -36,8 +38,19 @@ public sealed class AppStack : IAsyncDisposable
     /// <summary>The app that serves /api (the functions host, or the web host in single-process mode).</summary>
     public required IServiceProvider ApiServices { get; init; }
 
+    /// <summary>The settings every host of this stack shares (a bridge started in another process gets them too).</summary>
+    public required IReadOnlyDictionary<string, string?> Settings { get; init; }
+
+    /// <summary>The MQTT bridge, when the stack has one.</summary>
+    public WebApplication? Bridge { get; private set; }
+
+    /// <summary>Where agents connect: the embedded broker's port, or Mosquitto's.</summary>
+    public int MqttPort { get; init; }
+
     /// <param name="configureApi">Extra service registrations for the host that serves /api (before its own; TryAdd defaults yield).</param>
-    public static async Task<AppStack> StartAsync(BusMode mode, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureApi = null)
+    /// <param name="broker">Also start an MQTT bridge in this process, with the embedded broker or against Mosquitto.</param>
+    public static async Task<AppStack> StartAsync(
+        BusMode mode, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureApi = null, BrokerMode? broker = null)
     {
         await TestEnvironment.EnsureDatabaseAsync();
         var settings = new Dictionary<string, string?>
@@ -51,6 +64,16 @@ public sealed class AppStack : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };
         if (mode == BusMode.Redis) settings["AgentLink:Bus:Redis"] = TestEnvironment.Redis;
+        // Its own topic root, so stacks sharing Mosquitto never hear each other's agents.
+        var mqttPort = broker == BrokerMode.External ? TestEnvironment.MosquittoPort : TestEnvironment.FreePort();
+        settings["AgentLink:Mqtt:TopicRoot"] = $"t{Guid.NewGuid():N}"[..12];
+        settings["AgentLink:Mqtt:Broker"] = (broker ?? BrokerMode.Embedded).ToString();
+        settings["AgentLink:Mqtt:EmbeddedPort"] = mqttPort.ToString();
+        settings["AgentLink:Mqtt:EmbeddedBindAddress"] = "127.0.0.1";
+        settings["AgentLink:Mqtt:PublicUrl"] = $"mqtt://127.0.0.1:{mqttPort}";
+        settings["AgentLink:Mqtt:ExternalPort"] = mqttPort.ToString();
+        settings["AgentLink:Mqtt:BridgeUsername"] = "";
+        settings["AgentLink:Mqtt:BridgeClientId"] = $"bridge-{Guid.NewGuid():N}";
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
 
         var apps = new List<WebApplication>();
@@ -88,9 +111,35 @@ public sealed class AppStack : IAsyncDisposable
             FunctionsUrl = functionsUrl.Length > 0 ? functionsUrl : webApp.Urls.First(),
             Mode = mode,
             ApiServices = apps[0].Services,
+            Settings = settings,
+            MqttPort = mqttPort,
         };
         stack._apps.AddRange(apps);
+        if (broker is not null) await stack.StartBridgeAsync();
         return stack;
+    }
+
+    /// <summary>Starts (or restarts) the in-process bridge with this stack's settings.</summary>
+    public async Task StartBridgeAsync()
+    {
+        var builder = Create(new Dictionary<string, string?>(Settings));
+        builder.AddAgentLinkBridge();
+        var bridge = builder.Build();
+        bridge.UseAgentLinkDefaults();
+        bridge.MapAgentLinkHealth();
+        await bridge.StartAsync();
+        Bridge = bridge;
+        _apps.Insert(0, bridge);
+    }
+
+    public async Task StopBridgeAsync()
+    {
+        if (Bridge is not { } bridge) return;
+        _apps.Remove(bridge);
+        Bridge = null;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await bridge.StopAsync(timeout.Token);
+        await bridge.DisposeAsync();
     }
 
     /// <summary>Builds a host the way Program.Main does, with test settings; throws what the host would throw on start.</summary>
@@ -138,3 +187,19 @@ public abstract class StackFixture(BusMode mode) : IAsyncLifetime
 public sealed class RedisStackFixture() : StackFixture(BusMode.Redis);
 
 public sealed class InMemoryStackFixture() : StackFixture(BusMode.InMemory);
+
+/// <summary>A Redis stack plus an MQTT bridge (embedded broker or Mosquitto), one per test class.</summary>
+public abstract class BridgeStackFixture(BrokerMode broker, IDictionary<string, string?>? overrides = null) : IAsyncLifetime
+{
+    public AppStack Stack { get; private set; } = null!;
+
+    public BrokerMode Broker => broker;
+
+    public async Task InitializeAsync() => Stack = await AppStack.StartAsync(BusMode.Redis, overrides, broker: broker);
+
+    public async Task DisposeAsync() => await Stack.DisposeAsync();
+}
+
+public sealed class EmbeddedBrokerFixture() : BridgeStackFixture(BrokerMode.Embedded);
+
+public sealed class MosquittoFixture() : BridgeStackFixture(BrokerMode.External);

@@ -15,6 +15,26 @@ public static class TestEnvironment
 
     public static string Redis => $"127.0.0.1:{RedisPort}";
 
+    public static int MosquittoPort => int.Parse(Environment.GetEnvironmentVariable("AGENTLINK_MOSQUITTO_PORT") ?? "51883");
+
+    /// <summary>A TCP port nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>The repository root (where AgentLink.sln is), found from the test binaries.</summary>
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AgentLink.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Run the tests from a checkout.");
+    }
+
     private static readonly string DatabaseName = $"agentlink_test_{Environment.ProcessId}";
 
     public static string ConnectionString(string database) =>

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AgentLink.Client;
+
+/// <summary>What POST /api/v1/agents/register answers. Keep the API key: it is shown only once.</summary>
+public sealed record Registration(Guid RegistrationId, string ApiKey, string ClaimUrl, DateTimeOffset ExpiresAt);
+
+public sealed record WorkspaceRef(Guid Id, string Name);
+
+/// <summary>GET /api/v1/agents/me. Status: pending, claimed or expired.</summary>
+public sealed record RegistrationStatus(Guid RegistrationId, string AgentName, string? FrameworkType, string Status, DateTimeOffset ClaimExpiresAt, string? ClaimUrl, WorkspaceRef? Workspace);
+
+public sealed record BrokerInfo(string Url, string TopicRoot, string[] ProtocolVersions, int KeepAliveSeconds, int HeartbeatSeconds, int MaxPayloadBytes);
+
+public sealed record MqttCredentials(string Username, string Password, string ClientId);
+
+public sealed record AgentTopicNames(string Inbox, string Outbox, string Status, string ChannelTemplate)
+{
+    public string Channel(Guid channelId) => ChannelTemplate.Replace("{channelId}", channelId.ToString("D"), StringComparison.Ordinal);
+}
+
+public sealed record ConnectedAgent(string AgentId, Guid UserId, string HumanName, MqttCredentials Mqtt, AgentTopicNames Topics, Guid[] ChannelIds);
+
+/// <summary>POST /api/v1/agents/connect: everything one MQTT session needs.</summary>
+public sealed record ConnectInfo(Guid WorkspaceId, BrokerInfo Broker, IReadOnlyList<ConnectedAgent> Agents);
+
+public sealed record Author(Guid Id, string Name, string Kind);
+
+/// <summary>A chat message as the platform shows it.</summary>
+public sealed record ChatMessage(Guid Id, Guid WorkspaceId, Guid ChannelId, long Seq, Guid? ParentId, Author Author, string Text, Guid[] Mentions, DateTime CreatedAt);
+
+/// <summary>
+/// An envelope from the inbox or a channel topic. Type "message" (Reason "dm" or "mention")
+/// and "channel.message" carry a Message; "error" carries Error.
+/// </summary>
+public sealed record InboxEnvelope(Guid Id, string Type, DateTime Ts, Guid WorkspaceId, JsonElement Data)
+{
+    public ChatMessage? Message => Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty("message", out var m)
+        ? m.Deserialize<ChatMessage>(Json.Options) : null;
+
+    public string? Reason => Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty("reason", out var r) ? r.GetString() : null;
+
+    public AgentError? Error => Type == "error" ? Data.Deserialize<AgentError>(Json.Options) : null;
+}
+
+/// <summary>Why the platform refused something this agent sent (RefId is that message's id).</summary>
+public sealed record AgentError(Guid? RefId, string Code, string Reason);
+
+internal static class Json
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
