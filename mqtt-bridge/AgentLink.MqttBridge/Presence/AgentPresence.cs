@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Events;
 using AgentLink.Core.Options;
+using AgentLink.MqttBridge.Delivery;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,7 +16,8 @@ namespace AgentLink.MqttBridge.Presence;
 /// agent that stopped reporting. Each change is announced on the workspace's status topic,
 /// which the SSE relay streams to browsers.
 /// </summary>
-public sealed class AgentPresence(NpgsqlDataSource dataSource, IEventBus bus, IOptions<MqttOptions> options, ILogger<AgentPresence> logger)
+public sealed class AgentPresence(
+    NpgsqlDataSource dataSource, IEventBus bus, OutboxDispatcher dispatcher, IOptions<MqttOptions> options, ILogger<AgentPresence> logger)
     : BackgroundService
 {
     public static readonly string[] States = ["online", "busy", "away", "offline"];
@@ -58,7 +60,10 @@ public sealed class AgentPresence(NpgsqlDataSource dataSource, IEventBus bus, IO
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<(string? Previous, DateTime LastSeen)?>(SetSql, new { userId = agent.UserId, status });
-        if (row is { } r && r.Previous != status) await AnnounceAsync(agent.WorkspaceId, agent.UserId, status, r.LastSeen);
+        if (row is not { } r || r.Previous == status) return;
+        await AnnounceAsync(agent.WorkspaceId, agent.UserId, status, r.LastSeen);
+        // Back from offline: its backlog goes out now rather than at the next sweep.
+        if (r.Previous == "offline") dispatcher.Kick(agent.UserId);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
