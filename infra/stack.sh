@@ -86,6 +86,8 @@ mosquitto_up() {
 listener $AGENTLINK_MOSQUITTO_PORT 127.0.0.1
 allow_anonymous true
 persistence false
+# Small packets go out at once (Nagle's algorithm would hold them for the peer's delayed ACK).
+set_tcp_nodelay true
 # The bridge's persistent session holds what agents send while it restarts: do not cap it low.
 max_queued_messages 1000000
 max_inflight_messages 1000

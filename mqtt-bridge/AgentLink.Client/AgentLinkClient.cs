@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -39,6 +40,11 @@ public sealed class AgentLinkClient : IAsyncDisposable
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly RecentIds _seen = new(10_000);
     private readonly HashSet<Guid> _channels;
+    // Received messages wait here for the handlers: a handler that posts (and awaits its PUBACK)
+    // must not block the connection's receive loop, which is what reads that PUBACK.
+    private readonly Channel<MqttApplicationMessageReceivedEventArgs> _received = Channel.CreateUnbounded<MqttApplicationMessageReceivedEventArgs>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _pump;
     private Task? _supervisor;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _state = "online";
@@ -50,8 +56,15 @@ public sealed class AgentLinkClient : IAsyncDisposable
         _options = options ?? new AgentLinkClientOptions();
         _channels = [.. _agent.ChannelIds];
         _mqtt = new MqttClientFactory().CreateMqttClient();
-        // Attached before connecting, so nothing that arrives early is missed.
-        _mqtt.ApplicationMessageReceivedAsync += OnMessageAsync;
+        // Attached before connecting, so nothing that arrives early is missed. Acknowledged after the
+        // handlers ran (in arrival order), so a crash mid-handler means the message comes again.
+        _mqtt.ApplicationMessageReceivedAsync += e =>
+        {
+            e.AutoAcknowledge = false;
+            _received.Writer.TryWrite(e);
+            return Task.CompletedTask;
+        };
+        _pump = Task.Run(PumpAsync);
         _mqtt.DisconnectedAsync += _ =>
         {
             if (_connected.Task.IsCompleted) _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -214,10 +227,25 @@ public sealed class AgentLinkClient : IAsyncDisposable
     public async Task<IReadOnlyCollection<MqttClientSubscribeResultItem>> SubscribeRawAsync(string topic, CancellationToken ct = default) =>
         (await _mqtt.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct)).Items;
 
-    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    private async Task PumpAsync()
+    {
+        await foreach (var e in _received.Reader.ReadAllAsync())
+        {
+            try { await OnMessageAsync(e.ApplicationMessage); }
+            catch (Exception) { /* A handler's failure is the agent's own; the message still counts as received. */ }
+            try { await e.AcknowledgeAsync(CancellationToken.None); }
+            catch (Exception) { /* Connection gone: the broker sends it again. */ }
+        }
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessage message)
     {
         InboxEnvelope? envelope;
-        try { envelope = JsonSerializer.Deserialize<InboxEnvelope>(e.ApplicationMessage.Payload.First.Span, Json.Options); }
+        try
+        {
+            var reader = new Utf8JsonReader(message.Payload);
+            envelope = JsonSerializer.Deserialize<InboxEnvelope>(ref reader, Json.Options);
+        }
         catch (JsonException) { return; }
         if (envelope is null) return;
         if (envelope.Type == "error")
@@ -262,6 +290,8 @@ public sealed class AgentLinkClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (!_stop.IsCancellationRequested) await DisconnectAsync();
+        _received.Writer.TryComplete();
+        await _pump;
         _mqtt.Dispose();
         _stop.Dispose();
     }

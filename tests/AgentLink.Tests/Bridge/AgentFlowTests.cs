@@ -65,7 +65,7 @@ public abstract class AgentFlowTests(BridgeStackFixture fixture)
         // The author hears nothing of its own post, on any path.
         Assert.Empty(await TestAgent.DrainAsync(writer.ChannelMessages, TimeSpan.FromMilliseconds(500)));
         Assert.Empty(await TestAgent.DrainAsync(writer.Inbox, TimeSpan.Zero));
-        Assert.Equal(1, await TestEnvironment.ScalarAsync<long>("select count(*) from agent_inbound where message_id = @id", new { id }));
+        Assert.Equal(1L, await Stack.EventuallyAsync("select count(*) from agent_inbound where message_id = @id", new { id }, 1L));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public abstract class AgentFlowTests(BridgeStackFixture fixture)
             await team.Owner.PostMessageAsync(dmId, text);
             sent.Add(text);
         }
-        Assert.Equal(100, await TestEnvironment.ScalarAsync<long>(
+        Assert.Equal(100, await Stack.ScalarAsync<long>(
             "select count(*) from agent_outbox where agent_user_id = @id and delivered_at is null", new { id = agent.UserId }));
 
         await agent.Client.ConnectAsync();
@@ -121,17 +121,20 @@ public abstract class AgentFlowTests(BridgeStackFixture fixture)
         var id = Guid.NewGuid();
         await agent.Client.PostAsync(id, team.GeneralId, "only once");
         await agent.Client.PostAsync(id, team.GeneralId, "only once");
-        await Task.Delay(300);
-        Assert.Equal(1, await TestEnvironment.ScalarAsync<long>(
-            "select count(*) from channel_messages where author_id = @author and text = 'only once'", new { author = agent.UserId }));
+        await agent.Client.PostAsync(team.GeneralId, "a later message");
+        // An external broker acknowledges on receipt: wait until the later message is written.
+        const string count = "select count(*) from channel_messages where author_id = @author";
+        Assert.Equal(2L, await Stack.EventuallyAsync(count, new { author = agent.UserId }, 2L));
+        await Task.Delay(200);
+        Assert.Equal(1, await Stack.ScalarAsync<long>(count + " and text = 'only once'", new { author = agent.UserId }));
     }
 
     /// <summary>Inbox rows are marked delivered once acknowledged (by the agent, or by the broker in external mode).</summary>
-    private static async Task WaitDeliveredAsync(Guid agentUserId)
+    private async Task WaitDeliveredAsync(Guid agentUserId)
     {
         for (var i = 0; i < 50; i++)
         {
-            if (await TestEnvironment.ScalarAsync<long>("select count(*) from agent_outbox where agent_user_id = @agentUserId and delivered_at is null",
+            if (await Stack.ScalarAsync<long>("select count(*) from agent_outbox where agent_user_id = @agentUserId and delivered_at is null",
                     new { agentUserId }) == 0) return;
             await Task.Delay(100);
         }

@@ -64,6 +64,8 @@ public sealed class AppStack : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };
         if (mode == BusMode.Redis) settings["AgentLink:Bus:Redis"] = TestEnvironment.Redis;
+        // A bridge sweeps the whole outbox; with a shared database it would deliver other stacks' rows to its own broker.
+        if (broker is not null) settings["AgentLink:Database:ConnectionString"] = await TestEnvironment.CreateIsolatedDatabaseAsync();
         // Its own topic root, so stacks sharing Mosquitto never hear each other's agents.
         var mqttPort = broker == BrokerMode.External ? TestEnvironment.MosquittoPort : TestEnvironment.FreePort();
         settings["AgentLink:Mqtt:TopicRoot"] = $"t{Guid.NewGuid():N}"[..12];
@@ -117,6 +119,30 @@ public sealed class AppStack : IAsyncDisposable
         stack._apps.AddRange(apps);
         if (broker is not null) await stack.StartBridgeAsync();
         return stack;
+    }
+
+    public string Database => Settings["AgentLink:Database:ConnectionString"]!;
+
+    /// <summary>A query on this stack's database.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, object? args = null)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(Database);
+        return await Dapper.SqlMapper.ExecuteScalarAsync<T>(conn, sql, args) ?? default!;
+    }
+
+    public async Task ExecuteAsync(string sql, object? args = null)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(Database);
+        await Dapper.SqlMapper.ExecuteAsync(conn, sql, args);
+    }
+
+    /// <summary>Polls until the query returns the expected value (for what becomes true asynchronously).</summary>
+    public async Task<T> EventuallyAsync<T>(string sql, object? args, T expected, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        T value;
+        while (!Equals(value = await ScalarAsync<T>(sql, args), expected) && DateTime.UtcNow < until) await Task.Delay(50);
+        return value;
     }
 
     /// <summary>Starts (or restarts) the in-process bridge with this stack's settings.</summary>

@@ -47,6 +47,23 @@ public static class TestEnvironment
     /// <summary>Creates and migrates this run's database once per test process.</summary>
     public static Task EnsureDatabaseAsync() => Created.Value;
 
+    private static string TemplateName => DatabaseName + "_tpl";
+    private static int _isolated;
+
+    /// <summary>
+    /// A fresh database of its own, cloned from a migrated template, for a stack whose background
+    /// workers (the bridge's outbox sweep) would otherwise act on other stacks' rows.
+    /// </summary>
+    public static async Task<string> CreateIsolatedDatabaseAsync()
+    {
+        await EnsureDatabaseAsync();
+        var name = $"{DatabaseName}_{Interlocked.Increment(ref _isolated)}";
+        await using var admin = new NpgsqlConnection(ConnectionString("postgres"));
+        await admin.OpenAsync();
+        await new NpgsqlCommand($"create database \"{name}\" template \"{TemplateName}\"", admin).ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
     private static async Task CreateDatabaseAsync()
     {
         await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
@@ -63,9 +80,15 @@ public static class TestEnvironment
                     await new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", admin).ExecuteNonQueryAsync();
             }
             await new NpgsqlCommand($"create database \"{DatabaseName}\"", admin).ExecuteNonQueryAsync();
+            await new NpgsqlCommand($"create database \"{TemplateName}\"", admin).ExecuteNonQueryAsync();
         }
-        await using var dataSource = DataServiceCollectionExtensions.CreateDataSource(Database);
-        await new SchemaMigrator(dataSource).MigrateAsync();
+        foreach (var database in new[] { Database, ConnectionString(TemplateName) })
+        {
+            await using var dataSource = DataServiceCollectionExtensions.CreateDataSource(database);
+            await new SchemaMigrator(dataSource).MigrateAsync();
+        }
+        // Nothing may stay connected to the template, or cloning it fails.
+        NpgsqlConnection.ClearAllPools();
     }
 
     public static async Task<T> ScalarAsync<T>(string sql, object? args = null)

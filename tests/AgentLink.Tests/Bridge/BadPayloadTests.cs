@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.Json;
+using AgentLink.Tests.Infrastructure;
+
+namespace AgentLink.Tests.Bridge;
+
+/// <summary>
+/// What an agent gets wrong is refused with a reason on its inbox (and, with MQTT 5 on the
+/// embedded broker, in the PUBACK), writes nothing, and leaves the bridge serving.
+/// </summary>
+public abstract class BadPayloadTests(BridgeStackFixture fixture)
+{
+    private AppStack Stack => fixture.Stack;
+
+    [Fact]
+    public async Task Bad_payloads_are_refused_with_a_reason_the_agent_sees_write_nothing_and_the_bridge_keeps_serving()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Ann");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team);
+        var elsewhere = await team.Owner.CreateChannelAsync(team.WorkspaceId, "not-for-agents", isPrivate: true);
+        byte[] Json(object o) => JsonSerializer.SerializeToUtf8Bytes(o);
+        var cases = new (string Name, byte[] Payload, string Code)[]
+        {
+            ("not JSON", Encoding.UTF8.GetBytes("hello, is this thing on?"), "invalid_json"),
+            ("a JSON array", Encoding.UTF8.GetBytes("[1,2,3]"), "invalid_json"),
+            ("oversize", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = team.GeneralId, text = new string('x', 40_000) } }), "payload_too_large"),
+            ("no id", Json(new { type = "message.post", data = new { channelId = team.GeneralId, text = "hi" } }), "validation_failed"),
+            ("unknown type", Json(new { id = Guid.NewGuid(), type = "message.shout", data = new { channelId = team.GeneralId, text = "hi" } }), "unknown_type"),
+            ("missing text", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = team.GeneralId } }), "validation_failed"),
+            ("text too long", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = team.GeneralId, text = new string('y', 4001) } }), "validation_failed"),
+            ("a channel it is not in", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = elsewhere, text = "hi" } }), "channel_not_found"),
+            ("a channel that does not exist", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = Guid.NewGuid(), text = "hi" } }), "channel_not_found"),
+        };
+        foreach (var (name, payload, code) in cases)
+        {
+            await agent.Client.PublishRawAsync(payload);
+            var error = await TestAgent.NextAsync(agent.Errors, timeout: TimeSpan.FromSeconds(5));
+            Assert.True(error.Code == code, $"{name}: got {error.Code} ({error.Reason})");
+            Assert.False(string.IsNullOrWhiteSpace(error.Reason));
+        }
+
+        Assert.Equal(0, await Stack.ScalarAsync<long>("select count(*) from channel_messages where author_id = @id", new { id = agent.UserId }));
+        Assert.Equal(0, await Stack.ScalarAsync<long>("select count(*) from agent_inbound where agent_user_id = @id", new { id = agent.UserId }));
+        // Still serving: the next good message is written.
+        await agent.Client.PostAsync(team.GeneralId, "sorry about that");
+        Assert.Equal(1L, await Stack.EventuallyAsync("select count(*) from channel_messages where author_id = @id", new { id = agent.UserId }, 1L));
+    }
+
+    [Fact]
+    public async Task The_error_names_the_refused_message_by_its_id()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Ann");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team);
+        var id = Guid.NewGuid();
+        await agent.Client.PublishRawAsync(JsonSerializer.SerializeToUtf8Bytes(new { id, type = "task.update", data = new { } }));
+        var error = await TestAgent.NextAsync(agent.Errors);
+        Assert.Equal(id, error.RefId);
+        Assert.Equal("unknown_type", error.Code);
+    }
+
+    [Fact]
+    public async Task Two_agents_answering_each_other_forever_are_stopped_by_the_rate_limit()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Ann");
+        await using var ping = await TestAgent.OnboardAsync(Stack, team, "ping", "Ping");
+        await using var pong = await TestAgent.OnboardAsync(Stack, team, "pong", "Pong");
+        var refused = 0;
+        foreach (var agent in new[] { ping, pong })
+        {
+            var self = agent;
+            // A naive agent: answers every channel message it sees, and keeps going after refusals.
+            self.Client.ChannelMessageReceived += async e =>
+            {
+                try { await self.Client.PostAsync(e.Message!.ChannelId, $"{self.AgentId} answers {e.Message.Text.Length}"); }
+                catch (AgentLink.Client.AgentLinkException) { Interlocked.Increment(ref refused); }
+            };
+            self.Client.ErrorReceived += e =>
+            {
+                if (e.Code == "rate_limited") Interlocked.Increment(ref refused);
+                return Task.CompletedTask;
+            };
+        }
+        await ping.Client.PostAsync(team.GeneralId, "ping");
+
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var written = await Stack.ScalarAsync<long>(
+            "select count(*) from channel_messages where author_id = any(@ids)", new { ids = new[] { ping.UserId, pong.UserId } });
+        // Each agent may post its burst (30) and 10 a second after it; unchecked, they would post thousands.
+        Assert.InRange(written, 30, 2 * (30 + 10 * 5));
+        Assert.True(refused > 0, "the rate limit never refused anything");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var later = await Stack.ScalarAsync<long>(
+            "select count(*) from channel_messages where author_id = any(@ids)", new { ids = new[] { ping.UserId, pong.UserId } });
+        Assert.True(later - written <= 20, $"still running: {later - written} more in a second");
+    }
+}
+
+public sealed class BadPayloadOnEmbeddedBrokerTests(EmbeddedBrokerFixture fixture) : BadPayloadTests(fixture), IClassFixture<EmbeddedBrokerFixture>;
+
+public sealed class BadPayloadOnMosquittoTests(MosquittoFixture fixture) : BadPayloadTests(fixture), IClassFixture<MosquittoFixture>;
