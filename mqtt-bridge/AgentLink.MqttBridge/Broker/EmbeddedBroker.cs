@@ -51,6 +51,8 @@ public sealed class EmbeddedBroker(
             .WithDefaultEndpoint()
             .WithDefaultEndpointPort(o.EmbeddedPort)
             .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(o.EmbeddedBindAddress))
+            // A restarted bridge (after a crash) takes its port back at once.
+            .WithDefaultEndpointReuseAddress()
             .WithMaxPendingMessagesPerClient(10_000)
             .Build();
         // Checked twice a second, so a silent agent is dropped (and its will sent) close to 1.5 keep-alives.

@@ -50,7 +50,8 @@ public sealed class AppStack : IAsyncDisposable
     /// <param name="configureApi">Extra service registrations for the host that serves /api (before its own; TryAdd defaults yield).</param>
     /// <param name="broker">Also start an MQTT bridge in this process, with the embedded broker or against Mosquitto.</param>
     public static async Task<AppStack> StartAsync(
-        BusMode mode, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureApi = null, BrokerMode? broker = null)
+        BusMode mode, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureApi = null, BrokerMode? broker = null,
+        bool startBridge = true)
     {
         await TestEnvironment.EnsureDatabaseAsync();
         var settings = new Dictionary<string, string?>
@@ -117,7 +118,7 @@ public sealed class AppStack : IAsyncDisposable
             MqttPort = mqttPort,
         };
         stack._apps.AddRange(apps);
-        if (broker is not null) await stack.StartBridgeAsync();
+        if (broker is not null && startBridge) await stack.StartBridgeAsync();
         return stack;
     }
 
