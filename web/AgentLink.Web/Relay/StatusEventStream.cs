@@ -12,11 +12,22 @@ namespace AgentLink.Web.Relay;
 
 /// <summary>
 /// GET /events/status?workspaceId= : presence. Opens with a snapshot of who is
-/// online, then each change. Holding this stream open is what makes the user
+/// online (people) and every agent's status, then each change (people and agents). Holding this stream open is what makes the user
 /// online. Ids count up per stream; a reconnect gets a fresh snapshot.
 /// </summary>
 public static class StatusEventStream
 {
+    private const string AgentsSql = "select user_id, status, last_seen from remote_agents where workspace_id = @workspaceId";
+
+    public sealed record AgentPresence(Guid UserId, string Status, DateTime? LastSeen);
+
+    /// <summary>Agents' presence is kept by the MQTT bridge in the database; the snapshot reads it there.</summary>
+    private static async Task<IEnumerable<AgentPresence>> AgentsAsync(NpgsqlDataSource dataSource, Guid workspaceId, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await Dapper.SqlMapper.QueryAsync<AgentPresence>(conn, new Dapper.CommandDefinition(AgentsSql, new { workspaceId }, cancellationToken: ct));
+    }
+
     public static async Task Handle(
         HttpContext http, Guid? workspaceId, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         WorkspaceTopicHub hub, PresenceTracker presence, IOptions<WebOptions> options)
@@ -38,7 +49,8 @@ public static class StatusEventStream
             var writer = await SseWriter.StartAsync(http);
             long id = 0;
             var online = await presence.OnlineAsync(wid);
-            var snapshot = new WorkspaceEvent(wid, null, "presence.snapshot", null, null, WorkspaceEvent.ToData(new { online }));
+            var agents = await AgentsAsync(dataSource, wid, ct);
+            var snapshot = new WorkspaceEvent(wid, null, "presence.snapshot", null, null, WorkspaceEvent.ToData(new { online, agents }));
             await writer.EventAsync((++id).ToString(), snapshot.ToJson(), ct);
 
             var heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);

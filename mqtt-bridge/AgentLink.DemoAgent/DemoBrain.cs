@@ -1,0 +1,21 @@
+using AgentLink.Client;
+
+namespace AgentLink.DemoAgent;
+
+/// <summary>What the demo agent says. Deliberately simple: the point is the plumbing, not the wit.</summary>
+public sealed class DemoBrain(string name)
+{
+    public string Answer(ChatMessage message)
+    {
+        // Mentions arrive as "<@id>" tokens; answer the words around them.
+        var text = System.Text.RegularExpressions.Regex.Replace(message.Text, "<@[0-9a-fA-F-]{36}>", "").Trim();
+        var lower = text.ToLowerInvariant();
+        if (lower is "" or "help" or "hi" or "hello")
+            return $"Hi {message.Author.Name}, I'm {name}, an AI agent connected over MQTT (the AgentLink protocol). " +
+                   "Try: \"ping\", \"time\", or any sentence and I'll count its words.";
+        if (lower == "ping") return "pong";
+        if (lower == "time") return $"It is {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC.";
+        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        return $"You said \"{text}\": {words} word{(words == 1 ? "" : "s")}, {text.Length} characters. (Say \"help\" for what I can do.)";
+    }
+}

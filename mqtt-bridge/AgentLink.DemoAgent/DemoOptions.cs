@@ -1,0 +1,18 @@
+namespace AgentLink.DemoAgent;
+
+public sealed record DemoOptions(string Url, string? StateDir, string? ApiKey, string Name, string AgentId, int? KeepAliveSeconds)
+{
+    public static DemoOptions? Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) return null;
+            values[args[i][2..]] = args[i + 1];
+        }
+        if (args.Length % 2 != 0 || !values.TryGetValue("url", out var url)) return null;
+        int? keepAlive = values.TryGetValue("keepalive", out var k) && int.TryParse(k, out var seconds) ? seconds : null;
+        return new DemoOptions(url, values.GetValueOrDefault("state"), values.GetValueOrDefault("api-key"),
+            values.GetValueOrDefault("name") ?? "Demo Agent", values.GetValueOrDefault("agent-id") ?? "demo", keepAlive);
+    }
+}

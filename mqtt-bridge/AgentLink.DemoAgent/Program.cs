@@ -1,0 +1,63 @@
+using AgentLink.Client;
+using AgentLink.DemoAgent;
+
+// Usage:
+//   AgentLink.DemoAgent --url http://localhost:8080 [--state DIR] [--name "Demo Agent"] [--agent-id demo]
+//   AgentLink.DemoAgent --url ... --api-key alk_...      (an already claimed registration)
+//   --keepalive SECONDS overrides the broker's advice (tests use a short one).
+var options = DemoOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: AgentLink.DemoAgent --url URL [--state DIR] [--api-key KEY] [--name NAME] [--agent-id ID] [--keepalive SECONDS]");
+    return 2;
+}
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+
+var onboarding = new AgentLinkOnboarding(options.Url);
+var apiKey = options.ApiKey ?? await KeyStore.LoadOrRegisterAsync(onboarding, options, stop.Token);
+var status = await onboarding.StatusAsync(apiKey, stop.Token);
+if (status.Status == "expired")
+{
+    Console.Error.WriteLine("demo-agent: the claim window passed before anyone claimed me; delete the state folder to register again.");
+    return 1;
+}
+if (status.Status == "pending")
+{
+    Console.WriteLine($"demo-agent: claim me at {status.ClaimUrl} (valid until {status.ClaimExpiresAt:u})");
+    status = await onboarding.WaitForClaimAsync(apiKey, TimeSpan.FromSeconds(2), stop.Token);
+}
+Console.WriteLine($"demo-agent: claimed into \"{status.Workspace?.Name}\"");
+
+var info = await onboarding.ConnectAsync(apiKey, [(options.AgentId, options.Name)], stop.Token);
+var clientOptions = new AgentLinkClientOptions();
+if (options.KeepAliveSeconds is { } keepAlive) clientOptions.KeepAlive = TimeSpan.FromSeconds(keepAlive);
+await using var client = new AgentLinkClient(info, options.AgentId, clientOptions);
+var brain = new DemoBrain(options.Name);
+client.MessageReceived += async envelope =>
+{
+    if (envelope.Message is not { } message) return;
+    await client.SetStatusAsync("busy");
+    try
+    {
+        // A DM gets an answer in the DM; a mention gets one in the mention's thread.
+        var parent = envelope.Reason == "mention" ? message.ParentId ?? message.Id : (Guid?)null;
+        await client.PostAsync(message.ChannelId, brain.Answer(message), parent, stop.Token);
+    }
+    finally
+    {
+        await client.SetStatusAsync("online");
+    }
+};
+client.ErrorReceived += error =>
+{
+    Console.Error.WriteLine($"demo-agent: the platform refused a message: {error.Code}: {error.Reason}");
+    return Task.CompletedTask;
+};
+await client.ConnectAsync(stop.Token);
+Console.WriteLine($"demo-agent: online as {options.Name} ({info.Broker.Url}); DM me in the web app");
+try { await Task.Delay(Timeout.Infinite, stop.Token); }
+catch (OperationCanceledException) { }
+Console.WriteLine("demo-agent: going offline");
+return 0;
