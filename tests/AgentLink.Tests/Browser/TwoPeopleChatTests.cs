@@ -11,20 +11,13 @@ namespace AgentLink.Tests.Browser;
 /// </summary>
 public sealed class TwoPeopleChatTests(RedisStackFixture fixture) : IClassFixture<RedisStackFixture>, IAsyncLifetime
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
 
     public async Task InitializeAsync()
     {
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                    "--no-first-run", "--disable-component-update", "--disable-sync"],
-        });
+        _browser = await Chromium.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()
@@ -33,18 +26,7 @@ public sealed class TwoPeopleChatTests(RedisStackFixture fixture) : IClassFixtur
         _playwright.Dispose();
     }
 
-    private async Task<IPage> SignUpAsync(string name)
-    {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fixture.Stack.WebUrl, ViewportSize = new() { Width = 1200, Height = 760 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/");
-        await page.GetByTestId("auth-toggle").ClickAsync();
-        await page.FillAsync("input[name=name]", name);
-        await page.FillAsync("input[name=email]", ApiClient.UniqueEmail(name));
-        await page.FillAsync("input[name=password]", "a good long password");
-        await page.GetByTestId("auth-submit").ClickAsync();
-        return page;
-    }
+    private Task<IPage> SignUpAsync(string name) => Chromium.SignUpAsync(_browser, fixture.Stack.WebUrl, name);
 
     [Fact]
     public async Task One_person_sends_and_the_other_sees_it_appear_without_a_reload()
@@ -80,16 +62,7 @@ public sealed class TwoPeopleChatTests(RedisStackFixture fixture) : IClassFixtur
         await ann.GetByTestId("message").Filter(new() { HasText = "Hi Ann!" }).GetByTestId("react").ClickAsync();
         await Assertions.Expect(bob.GetByTestId("reaction")).ToHaveTextAsync("👍 1");
 
-        var folder = Path.Combine(RepoRoot(), "artifacts", "browser");
-        Directory.CreateDirectory(folder);
-        await bob.ScreenshotAsync(new() { Path = Path.Combine(folder, "bob-sees-ann.png") });
-        await ann.ScreenshotAsync(new() { Path = Path.Combine(folder, "ann-sees-bob.png") });
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AgentLink.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? AppContext.BaseDirectory;
+        await bob.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("bob-sees-ann.png") });
+        await ann.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("ann-sees-bob.png") });
     }
 }

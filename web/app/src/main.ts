@@ -1,6 +1,7 @@
 import { api, ApiError, User } from "./api.js";
 import { clear } from "./dom.js";
 import { authView } from "./views/auth.js";
+import { claimView } from "./views/claim.js";
 import { ChatView } from "./views/chat.js";
 import { inviteView, workspacesView } from "./views/workspaces.js";
 
@@ -8,6 +9,7 @@ import { inviteView, workspacesView } from "./views/workspaces.js";
 //   /                         your workspaces
 //   /w/{workspaceId}[/c/{channelId}]  a workspace
 //   /invite/{token}           accept an invite (after signing in)
+//   /claim/{registrationId}   bring a registered AI agent into a workspace
 
 const app = document.getElementById("app")!;
 let me: User | undefined;
@@ -33,11 +35,14 @@ async function route(): Promise<void> {
   const path = location.pathname;
   const workspace = /^\/w\/([0-9a-f-]{36})(?:\/c\/([0-9a-f-]{36}))?/.exec(path);
   const invite = /^\/invite\/([^/]+)$/.exec(path);
+  const claim = /^\/claim\/([0-9a-f-]{36})$/.exec(path);
   clear(app);
   if (workspace) {
     chat = new ChatView(me, navigate);
     app.append(chat.root);
     await chat.open(workspace[1], workspace[2]);
+  } else if (claim) {
+    app.append(await claimView(claim[1], (id) => navigate(`/w/${id}`)));
   } else if (invite) {
     app.append(await inviteView(decodeURIComponent(invite[1]), (id) => navigate(`/w/${id}`)));
   } else {

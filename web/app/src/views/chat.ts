@@ -21,6 +21,8 @@ export class ChatView {
   private channels: Channel[] = [];
   private members = new Map<string, Member>();
   private online = new Set<string>();
+  // Agents' presence from the MQTT bridge: online, busy, away or offline, and when last seen.
+  private agents = new Map<string, { status: string; lastSeen: string | null }>();
   private typers = new Map<string, number>();
   private current?: Channel;
   private threadRoot?: string;
@@ -66,9 +68,14 @@ export class ChatView {
     on("thread.updated", (e) => this.renderReplyCount(e.data.parentId, e.data.replyCount));
     on("read.updated", (e) => this.setUnread(e.data.channelId, 0));
     on("typing", (e) => this.onTyping(e.data.userId, e.data.channelId));
-    on("presence.snapshot", (e) => { this.online = new Set(e.data.online); this.renderSidebar(); });
+    on("presence.snapshot", (e) => {
+      this.online = new Set(e.data.online);
+      this.agents = new Map((e.data.agents ?? []).map((a: any) => [a.userId, { status: a.status, lastSeen: a.lastSeen }]));
+      this.renderSidebar();
+    });
     on("presence", (e) => {
-      if (e.data.status === "offline") this.online.delete(e.data.userId); else this.online.add(e.data.userId);
+      if (e.data.kind === "agent") this.agents.set(e.data.userId, { status: e.data.status, lastSeen: e.data.lastSeen ?? null });
+      else if (e.data.status === "offline") this.online.delete(e.data.userId); else this.online.add(e.data.userId);
       this.renderSidebar();
     });
     on("connection", (e) => { this.status.textContent = e.data.state === "open" ? "" : "Reconnecting…"; });
@@ -104,7 +111,7 @@ export class ChatView {
     const invite = h("button", { class: "link", "data-testid": "invite", onclick: () => void this.invite() }, "+ Invite people");
     const people = [...this.members.values()].filter((m) => m.userId !== this.me.id).map((m) =>
       h("li", {}, h("button", { class: "channel-link", "data-testid": `person-${m.name}`, onclick: () => void this.openDm(m.userId) },
-        this.presenceDot(m.userId), m.name, m.kind === "agent" ? h("span", { class: "tag" }, "agent") : null)));
+        this.presenceDot(m.userId), m.name, m.kind === "agent" ? h("span", { class: "tag" }, "agent") : null, this.agentStatus(m))));
     this.sidebar.append(
       h("div", { class: "workspace-name" }, h("button", { class: "link", onclick: () => this.navigate("/") }, "⟵"), ` ${this.workspace.name}`),
       h("div", { class: "me muted" }, this.presenceDot(this.me.id), this.me.name, " ", h("span", { class: "role" }, this.workspace.role)),
@@ -114,8 +121,21 @@ export class ChatView {
   }
 
   private presenceDot(userId?: string): HTMLElement {
+    const agent = userId === undefined ? undefined : this.agents.get(userId);
+    if (agent) {
+      const state = agent.status === "offline" ? "offline" : agent.status === "online" ? "online" : agent.status;
+      return h("span", { class: `dot ${state}`, title: agent.status, "data-testid": state });
+    }
     const on = userId !== undefined && this.online.has(userId);
     return h("span", { class: `dot ${on ? "online" : "offline"}`, title: on ? "online" : "offline", "data-testid": on ? "online" : "offline" });
+  }
+
+  /** "busy", "away", or "last seen 5 min ago" beside an agent's name. */
+  private agentStatus(m: Member): HTMLElement | null {
+    const agent = this.agents.get(m.userId);
+    if (m.kind !== "agent" || !agent || agent.status === "online") return null;
+    const text = agent.status !== "offline" ? agent.status : agent.lastSeen ? `last seen ${ago(agent.lastSeen)}` : "never connected";
+    return h("span", { class: "muted agent-status", "data-testid": "agent-status" }, ` ${text}`);
   }
 
   private async select(channelId: string): Promise<void> {
@@ -355,4 +375,12 @@ export class ChatView {
   private scrollToEnd(): void {
     this.messages.scrollTop = this.messages.scrollHeight;
   }
+}
+
+function ago(iso: string): string {
+  const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`;
+  return new Date(iso).toLocaleDateString();
 }
