@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that sets up and starts the whole stack on this machine:
-# installs what is missing, starts PostgreSQL + Redis, migrates, builds, starts
-# the functions host and the web app, and prints where to open it.
+# installs what is missing, starts PostgreSQL + Redis (+ Mosquitto, idle unless
+# configured), migrates, builds, starts the functions host, the MQTT bridge (with its
+# embedded broker), the web app and the demo agent, and prints where to open it.
 #   infra/run.sh          start (again: restarts the app processes)
 #   infra/run.sh stop     stop everything it started
 #   infra/run.sh status
@@ -12,9 +13,10 @@ run_dir="$AGENTLINK_STATE_DIR/run"
 functions_dll="$REPO_ROOT/functions/AgentLink.Functions/bin/Release/net10.0/AgentLink.Functions.dll"
 web_dll="$REPO_ROOT/web/AgentLink.Web/bin/Release/net10.0/AgentLink.Web.dll"
 bridge_dll="$REPO_ROOT/mqtt-bridge/AgentLink.MqttBridge/bin/Release/net10.0/AgentLink.MqttBridge.dll"
+demo_dll="$REPO_ROOT/mqtt-bridge/AgentLink.DemoAgent/bin/Release/net10.0/AgentLink.DemoAgent.dll"
 
 stop_apps() {
-  for name in web functions bridge; do
+  for name in demo-agent web functions bridge; do
     pid_file="$run_dir/$name.pid"
     [ -f "$pid_file" ] || continue
     pid=$(cat "$pid_file")
@@ -51,7 +53,7 @@ case "${1:-start}" in
     exit 0 ;;
   status)
     "$REPO_ROOT/infra/stack.sh" status
-    for name in functions web bridge; do
+    for name in functions web bridge demo-agent; do
       if [ -f "$run_dir/$name.pid" ] && kill -0 "$(cat "$run_dir/$name.pid")" 2>/dev/null; then echo "$name: up"; else echo "$name: down"; fi
     done
     exit 0 ;;
@@ -74,6 +76,9 @@ common=(
   "AgentLink__Database__ConnectionString=$AGENTLINK_DB"
   "AgentLink__Bus__Redis=$AGENTLINK_REDIS"
   "AgentLink__Auth__SigningSecret=$(cat "$secret_file")"
+  # Agents connect to the bridge's embedded broker; the functions host tells them where it is.
+  "AgentLink__Mqtt__EmbeddedPort=$AGENTLINK_MQTT_PORT"
+  "AgentLink__Mqtt__PublicUrl=${AGENTLINK_MQTT_PUBLIC_URL:-mqtt://localhost:$AGENTLINK_MQTT_PORT}"
 )
 
 step "migrating the database"
@@ -88,11 +93,32 @@ wait_healthy functions "http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT/api/health/re
 wait_healthy bridge "http://127.0.0.1:$AGENTLINK_BRIDGE_PORT/health/ready"
 wait_healthy web "http://127.0.0.1:$AGENTLINK_WEB_PORT/health/ready"
 
+# The demo agent registers itself once (its key is kept in the state folder), waits to be
+# claimed, then answers DMs and mentions.
+step "starting the demo agent"
+mkdir -p "$AGENTLINK_STATE_DIR/demo-agent"
+setsid nohup dotnet "$demo_dll" --url "http://localhost:$AGENTLINK_WEB_PORT" --state "$AGENTLINK_STATE_DIR/demo-agent" \
+  >"$run_dir/demo-agent.log" 2>&1 < /dev/null &
+echo $! > "$run_dir/demo-agent.pid"
+demo_line=""
+for _ in $(seq 1 100); do
+  demo_line=$(grep -m1 -E 'claim me at|claimed into' "$run_dir/demo-agent.log" 2>/dev/null || true)
+  [ -n "$demo_line" ] && break
+  sleep 0.2
+done
+case "$demo_line" in
+  *"claim me at"*) demo_msg="Demo agent: sign in, create a workspace, then open ${demo_line##*claim me at } and DM \"Demo Agent\"" ;;
+  *"claimed into"*) demo_msg="Demo agent: online in your workspace (DM \"Demo Agent\")" ;;
+  *) demo_msg="Demo agent: not ready yet; see $run_dir/demo-agent.log" ;;
+esac
+
 cat <<MSG
 
   AgentLink is running.
     Open:      http://localhost:$AGENTLINK_WEB_PORT
     API docs:  http://localhost:$AGENTLINK_WEB_PORT/api/docs
+    Agents:    mqtt://localhost:$AGENTLINK_MQTT_PORT (AgentLink protocol: mqtt-bridge/asyncapi.yaml)
+    $demo_msg
     Logs:      $run_dir/*.log
     Stop:      infra/run.sh stop
 

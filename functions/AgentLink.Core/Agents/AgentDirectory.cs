@@ -36,6 +36,14 @@ public sealed class AgentDirectory(NpgsqlDataSource dataSource)
             new CommandDefinition(AuthenticateSql, new { userId, hash = AgentKeys.Hash(password!) }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// A client id is a session, so an agent may only use its own: its user id, or its user id
+    /// followed by "-" and anything (one agent running a listener and a sender side by side).
+    /// </summary>
+    public static bool OwnsClientId(Guid agentUserId, string? clientId) =>
+        clientId is not null && clientId.StartsWith(agentUserId.ToString(), StringComparison.Ordinal)
+        && (clientId.Length == 36 || clientId[36] == '-');
+
     public async Task<bool> IsChannelMemberAsync(AgentIdentity agent, Guid channelId, CancellationToken ct = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);

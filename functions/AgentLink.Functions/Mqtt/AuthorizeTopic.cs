@@ -35,7 +35,7 @@ public static class AuthorizeTopic
         if (body.Username == options.Value.BridgeUsername && !string.IsNullOrEmpty(options.Value.BridgePassword))
             return TypedResults.Ok(UnderRoot(body.Topic, topics.Root) ? HookResult.Allow(true) : HookResult.Deny("Outside the AgentLink topic root."));
 
-        if (!Guid.TryParse(body.Username, out var userId) || body.ClientId != body.Username)
+        if (!Guid.TryParse(body.Username, out var userId) || !AgentDirectory.OwnsClientId(userId, body.ClientId))
             return TypedResults.Ok(HookResult.Deny("Unknown client."));
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var agent = await conn.QuerySingleOrDefaultAsync<AgentIdentity>(AgentSql, new { userId });

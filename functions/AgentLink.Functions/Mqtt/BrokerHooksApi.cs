@@ -22,7 +22,10 @@ public static class BrokerHooksApi
         return v1;
     }
 
-    public sealed record HookResult(string Result, bool Ok, string? Error = null, bool IsSuperuser = false)
+    /// <summary>EMQX reads result and is_superuser; mosquitto-go-auth reads ok and error.</summary>
+    public sealed record HookResult(
+        string Result, bool Ok, string? Error = null,
+        [property: System.Text.Json.Serialization.JsonPropertyName("is_superuser")] bool IsSuperuser = false)
     {
         public static HookResult Allow(bool superuser = false) => new("allow", true, null, superuser);
 

@@ -33,9 +33,11 @@ public sealed class EmbeddedBroker(
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(15);
 
     private MqttServer? _server;
-    // Agents subscribed to their inbox on this broker: only they can be sent inbox messages.
-    private readonly ConcurrentDictionary<Guid, byte> _listening = new();
-    private readonly ConcurrentDictionary<(string ClientId, Guid MessageId), TaskCompletionSource<bool>> _awaitingAck = new();
+    // Per agent, its connections here and those of them subscribed to its inbox (an agent may run
+    // a listener and a sender side by side). Only a listening agent is sent inbox messages.
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, byte>> _connections = new();
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, byte>> _listening = new();
+    private readonly ConcurrentDictionary<(Guid AgentUserId, Guid MessageId), TaskCompletionSource<bool>> _awaitingAck = new();
 
     // Resolved late: these depend on this transport themselves.
     private AgentMessageHandler Handler => services.GetRequiredService<AgentMessageHandler>();
@@ -93,10 +95,10 @@ public sealed class EmbeddedBroker(
             return;
         }
         // A client id is a session: one agent must not be able to take over another's.
-        if (e.ClientId != agent.UserId.ToString())
+        if (!AgentDirectory.OwnsClientId(agent.UserId, e.ClientId))
         {
             e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
-            e.ReasonString = "The client id must equal the username.";
+            e.ReasonString = "The client id must be the username, or the username followed by '-' and a suffix.";
             return;
         }
         e.SessionItems[IdentityKey] = agent;
@@ -123,7 +125,7 @@ public sealed class EmbeddedBroker(
     {
         if (Identity(e.SessionItems) is { } agent && e.TopicFilter.Topic == topics.Inbox(agent.WorkspaceId, agent.AgentId))
         {
-            _listening[agent.UserId] = 0;
+            _listening.GetOrAdd(agent.UserId, _ => new())[e.ClientId] = 0;
             // The backlog of an agent that was away goes out now, in order.
             Dispatcher.Kick(agent.UserId);
         }
@@ -133,7 +135,7 @@ public sealed class EmbeddedBroker(
     private Task OnUnsubscribedAsync(ClientUnsubscribedTopicEventArgs e)
     {
         if (Identity(e.SessionItems) is { } agent && e.TopicFilter == topics.Inbox(agent.WorkspaceId, agent.AgentId))
-            _listening.TryRemove(agent.UserId, out _);
+            Forget(_listening, agent.UserId, e.ClientId);
         return Task.CompletedTask;
     }
 
@@ -203,7 +205,8 @@ public sealed class EmbeddedBroker(
 
     private Task OnAcknowledgedAsync(ClientAcknowledgedPublishPacketEventArgs e)
     {
-        if (ReadEnvelopeId(e.PublishPacket.Payload) is { } id && _awaitingAck.TryRemove((e.ClientId, id), out var done))
+        if (Identity(e.SessionItems) is { } agent && ReadEnvelopeId(e.PublishPacket.Payload) is { } id
+            && _awaitingAck.TryRemove((agent.UserId, id), out var done))
             done.TrySetResult(true);
         return Task.CompletedTask;
     }
@@ -211,6 +214,7 @@ public sealed class EmbeddedBroker(
     private async Task OnConnectedAsync(ClientConnectedEventArgs e)
     {
         if (Identity(e.SessionItems) is not { } agent) return;
+        _connections.GetOrAdd(agent.UserId, _ => new())[e.ClientId] = 0;
         try { await Presence.SetAsync(agent, "online"); }
         catch (Exception ex) { logger.LogWarning(ex, "Could not mark agent {AgentId} online", agent.AgentId); }
     }
@@ -219,26 +223,38 @@ public sealed class EmbeddedBroker(
     {
         // A takeover is the same agent reconnecting: its new connection carries on.
         if (e.DisconnectType == MqttClientDisconnectType.Takeover || Identity(e.SessionItems) is not { } agent) return;
-        _listening.TryRemove(agent.UserId, out _);
-        foreach (var key in _awaitingAck.Keys.Where(k => k.ClientId == e.ClientId))
-            if (_awaitingAck.TryRemove(key, out var pending)) pending.TrySetResult(false);
+        // What was sent and not acknowledged goes again once the agent listens again.
+        if (!Forget(_listening, agent.UserId, e.ClientId))
+            foreach (var key in _awaitingAck.Keys.Where(k => k.AgentUserId == agent.UserId))
+                if (_awaitingAck.TryRemove(key, out var pending)) pending.TrySetResult(false);
+        if (Forget(_connections, agent.UserId, e.ClientId)) return;
         try { await Presence.SetAsync(agent, "offline"); }
         catch (Exception ex) { logger.LogWarning(ex, "Could not mark agent {AgentId} offline", agent.AgentId); }
     }
 
-    public Task<bool> CanDeliverToAsync(Guid agentUserId, CancellationToken ct) => Task.FromResult(_listening.ContainsKey(agentUserId));
+    /// <summary>Removes one connection of an agent; true when the agent still has others.</summary>
+    private static bool Forget(ConcurrentDictionary<Guid, ConcurrentDictionary<string, byte>> map, Guid agentUserId, string clientId)
+    {
+        if (!map.TryGetValue(agentUserId, out var clients)) return false;
+        clients.TryRemove(clientId, out _);
+        return !clients.IsEmpty;
+    }
+
+    private bool IsListening(Guid agentUserId) => _listening.TryGetValue(agentUserId, out var clients) && !clients.IsEmpty;
+
+    public Task<bool> CanDeliverToAsync(Guid agentUserId, CancellationToken ct) => Task.FromResult(IsListening(agentUserId));
 
     public async Task<Task<bool>> SendToAgentAsync(Guid agentUserId, string topic, Guid messageId, string payload, CancellationToken ct)
     {
-        if (_server is not { } server || !_listening.ContainsKey(agentUserId)) return Task.FromResult(false);
-        var key = (agentUserId.ToString(), messageId);
+        if (_server is not { } server || !IsListening(agentUserId)) return Task.FromResult(false);
+        var key = (agentUserId, messageId);
         var acked = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         _awaitingAck[key] = acked;
         await server.InjectApplicationMessage(Inject(topic, payload, null), ct);
         return AwaitAckAsync(key, acked);
     }
 
-    private async Task<bool> AwaitAckAsync((string, Guid) key, TaskCompletionSource<bool> acked)
+    private async Task<bool> AwaitAckAsync((Guid, Guid) key, TaskCompletionSource<bool> acked)
     {
         try { return await acked.Task.WaitAsync(AckTimeout); }
         catch (TimeoutException) { return false; }
@@ -254,15 +270,18 @@ public sealed class EmbeddedBroker(
 
     public async Task DisconnectAgentAsync(Guid agentUserId)
     {
-        if (_server is not { } server) return;
-        try
+        if (_server is not { } server || !_connections.TryGetValue(agentUserId, out var clients)) return;
+        foreach (var clientId in clients.Keys)
         {
-            await server.DisconnectClientAsync(agentUserId.ToString(),
-                new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.AdministrativeAction, ReasonString = "This agent was removed from its workspace." });
-        }
-        catch (Exception ex)
-        {
-            logger.LogDebug(ex, "Agent {UserId} was not connected here", agentUserId);
+            try
+            {
+                await server.DisconnectClientAsync(clientId,
+                    new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.AdministrativeAction, ReasonString = "This agent was removed from its workspace." });
+            }
+            catch (Exception ex)
+            {
+                logger.LogDebug(ex, "Connection {ClientId} of agent {UserId} was already gone", clientId, agentUserId);
+            }
         }
     }
 

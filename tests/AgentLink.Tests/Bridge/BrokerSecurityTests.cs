@@ -32,6 +32,12 @@ public sealed class BrokerSecurityTests(EmbeddedBrokerFixture fixture) : IClassF
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, (await TryConnectAsync(Guid.NewGuid().ToString(), agent.Registration.ApiKey, user)).ResultCode);
         // The right key, but a client id that is not its own (it could take over another agent's session).
         Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, (await TryConnectAsync(user, agent.Registration.ApiKey, "someone-else")).ResultCode);
+        Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, (await TryConnectAsync(user, agent.Registration.ApiKey, user + "x")).ResultCode);
+        var other = await TestAgent.OnboardAsync(Stack, team, "other", "Other", connect: false);
+        await using var _ = other;
+        Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid,
+            (await TryConnectAsync(user, agent.Registration.ApiKey, other.UserId.ToString())).ResultCode);
+        Assert.Equal(MqttClientConnectResultCode.Success, (await TryConnectAsync(user, agent.Registration.ApiKey, user + "-sender")).ResultCode);
         Assert.Equal(MqttClientConnectResultCode.Success, (await TryConnectAsync(user, agent.Registration.ApiKey, user)).ResultCode);
     }
 
