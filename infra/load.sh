@@ -2,10 +2,14 @@
 # Runs the load tool against the stack that infra/run.sh started (POST -> SSE latency, throughput).
 #   infra/load.sh                          100 listeners, 200 messages/s for 15 s
 #   infra/load.sh --find-max --step 200    step the rate up until it is no longer sustained
-# Any option of tests/AgentLink.LoadTest (--listeners, --rate, --seconds, --url, --max-rate, --sustained-p99-ms) passes through.
+#   infra/load.sh --agents 20 --listeners 10 --rate 500     20 agents publish over MQTT (start the stack with
+#                                                          AGENTLINK_AGENT_RATE_LIMIT=100000 so the per-agent limit stays out of the way)
+#   infra/load.sh --mosquitto-ceiling --agents 20 --listeners 10 --rate 500   the same load through bare Mosquitto
+# Any option of tests/AgentLink.LoadTest (--listeners, --rate, --seconds, --url, --max-rate, --sustained-p99-ms,
+# --agents, --mosquitto-ceiling, --mqtt-host, --mqtt-port) passes through.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 url="http://127.0.0.1:$AGENTLINK_WEB_PORT"
 curl -fsS "$url/health/ready" >/dev/null 2>&1 || die "no stack at $url; start it with infra/run.sh"
 dotnet build "$REPO_ROOT/tests/AgentLink.LoadTest" -c Release -nologo -v quiet -clp:ErrorsOnly
-exec dotnet "$REPO_ROOT/tests/AgentLink.LoadTest/bin/Release/net10.0/AgentLink.LoadTest.dll" --url "$url" "$@"
+exec dotnet "$REPO_ROOT/tests/AgentLink.LoadTest/bin/Release/net10.0/AgentLink.LoadTest.dll" --url "$url" --mqtt-port "$AGENTLINK_MOSQUITTO_PORT" "$@"

@@ -79,6 +79,9 @@ common=(
   # Agents connect to the bridge's embedded broker; the functions host tells them where it is.
   "AgentLink__Mqtt__EmbeddedPort=$AGENTLINK_MQTT_PORT"
   "AgentLink__Mqtt__PublicUrl=${AGENTLINK_MQTT_PUBLIC_URL:-mqtt://localhost:$AGENTLINK_MQTT_PORT}"
+  # Per-agent posting limit; the agent benchmark raises it (README, "Load test").
+  "AgentLink__Mqtt__AgentMessagesPerSecond=${AGENTLINK_AGENT_RATE_LIMIT:-10}"
+  "AgentLink__Mqtt__AgentMessageBurst=${AGENTLINK_AGENT_BURST:-30}"
 )
 
 step "migrating the database"

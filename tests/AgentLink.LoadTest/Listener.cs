@@ -56,6 +56,18 @@ public sealed class Listener(Uri url, string token, Guid workspaceId, Run run)
         return await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
     }
 
+    /// <summary>Records message n if the bytes hold a "load n" marker (shared with the MQTT subscribers).</summary>
+    public static void Scan(ReadOnlySpan<byte> bytes, long at, Run run)
+    {
+        var marker = bytes.IndexOf(Marker);
+        if (marker < 0) return;
+        var n = 0;
+        var digits = 0;
+        for (var i = marker + Marker.Length; i < bytes.Length && bytes[i] is >= (byte)'0' and <= (byte)'9'; i++, digits++)
+            n = n * 10 + (bytes[i] - '0');
+        if (digits > 0) run.Received(n, at);
+    }
+
     private void Inspect(ReadOnlySpan<byte> line, long at, TaskCompletionSource<bool> ready)
     {
         var marker = line.IndexOf(Marker);

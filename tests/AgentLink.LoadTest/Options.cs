@@ -1,7 +1,13 @@
 namespace AgentLink.LoadTest;
 
-/// <summary>Command line: --url http://localhost:8080 --listeners 100 --rate 200 --seconds 15 --warmup-seconds 15 [--find-max] [--max-rate 2000] [--step 200].</summary>
-public sealed record Options(Uri Url, int Listeners, int Rate, int Seconds, int WarmupSeconds, bool FindMax, int MaxRate, int Step, double SustainedP99Ms)
+/// <summary>
+/// Command line: --url http://localhost:8080 --listeners 100 --rate 200 --seconds 15 --warmup-seconds 15 [--find-max] [--max-rate 2000] [--step 200]
+/// [--agents N: N agents publish over MQTT instead of a person posting over HTTP]
+/// [--mosquitto-ceiling --mqtt-host H --mqtt-port P: the same load through a bare MQTT broker, no AgentLink, no persistence].
+/// </summary>
+public sealed record Options(
+    Uri Url, int Listeners, int Rate, int Seconds, int WarmupSeconds, bool FindMax, int MaxRate, int Step, double SustainedP99Ms,
+    int Agents, bool MosquittoCeiling, string MqttHost, int MqttPort)
 {
     public static Options Parse(string[] args)
     {
@@ -19,6 +25,10 @@ public sealed record Options(Uri Url, int Listeners, int Rate, int Seconds, int 
             args.Contains("--find-max"),
             int.Parse(Get("--max-rate", "2000")),
             int.Parse(Get("--step", "200")),
-            double.Parse(Get("--sustained-p99-ms", "500"), System.Globalization.CultureInfo.InvariantCulture));
+            double.Parse(Get("--sustained-p99-ms", "500"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Get("--agents", "0")),
+            args.Contains("--mosquitto-ceiling"),
+            Get("--mqtt-host", "127.0.0.1"),
+            int.Parse(Get("--mqtt-port", "51883")));
     }
 }

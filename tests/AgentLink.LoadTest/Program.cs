@@ -1,16 +1,27 @@
 using AgentLink.LoadTest;
 
-// Measures POST -> SSE latency with many listeners on a running stack (start it with infra/run.sh).
+// Measures send -> delivery latency on a running stack (start it with infra/run.sh): a person posting
+// over HTTP, or (--agents N) agents publishing over MQTT, to SSE listeners; or (--mosquitto-ceiling)
+// the same MQTT load through a bare broker with no AgentLink and no persistence.
 var options = Options.Parse(args);
-Console.WriteLine($"AgentLink load test against {options.Url}: {options.Listeners} SSE listeners, {Environment.ProcessorCount} cores, {Environment.OSVersion}");
-var team = await Team.CreateAsync(options.Url, options.Listeners);
-Console.WriteLine($"workspace {team.WorkspaceId}: {team.ListenerTokens.Count} members joined");
+var mode = options.MosquittoCeiling ? $"bare MQTT broker {options.MqttHost}:{options.MqttPort}, {Math.Max(options.Agents, 1)} publishers, {options.Listeners} subscribers"
+    : options.Agents > 0 ? $"{options.Agents} agents publishing over MQTT, {options.Listeners} SSE listeners"
+    : $"a person posting over HTTP, {options.Listeners} SSE listeners";
+Console.WriteLine($"AgentLink load test against {options.Url}: {mode}; {Environment.ProcessorCount} cores, {Environment.OSVersion}");
+
+await using var ceiling = options.MosquittoCeiling
+    ? await BrokerCeiling.CreateAsync(options.MqttHost, options.MqttPort, Math.Max(options.Agents, 1), options.Listeners)
+    : null;
+var team = ceiling is null ? await Team.CreateAsync(options.Url, options.Listeners) : null;
+if (team is not null) Console.WriteLine($"workspace {team.WorkspaceId}: {team.ListenerTokens.Count} members joined");
+await using var agents = team is not null && options.Agents > 0 ? await AgentSenders.CreateAsync(options.Url, team, options.Agents) : null;
+var listenerCount = team?.ListenerTokens.Count ?? options.Listeners;
 
 var offset = 0;
 if (options.WarmupSeconds > 0)
 {
     // Unreported: lets tiered JIT finish and connection pools fill, so the steps measure steady state.
-    var warmup = new Run(options.Rate, options.WarmupSeconds, team.ListenerTokens.Count);
+    var warmup = new Run(options.Rate, options.WarmupSeconds, listenerCount);
     await StepAsync(warmup);
     Console.WriteLine($"warm-up: {options.WarmupSeconds} s at {options.Rate}/s (not reported)");
 }
@@ -21,7 +32,7 @@ var runs = options.FindMax
 Result? best = null;
 foreach (var rate in runs)
 {
-    var result = await StepAsync(new Run(rate, options.Seconds, team.ListenerTokens.Count));
+    var result = await StepAsync(new Run(rate, options.Seconds, listenerCount));
     Console.WriteLine(result);
     if (!options.FindMax) break;
     if (!result.Sustained(options.SustainedP99Ms))
@@ -33,15 +44,23 @@ foreach (var rate in runs)
     await Task.Delay(2000);
 }
 if (options.FindMax)
-    Console.WriteLine(best is null ? "no rate was sustained" : $"highest sustained rate: {best.Rate} messages/s with {best.Listeners} listeners");
+    Console.WriteLine(best is null ? "no rate was sustained" : $"highest sustained rate: {best.Rate} messages/s with {best.Listeners} listeners ({mode})");
 
 // Fresh listeners per step, so a step's backlog never bleeds into the next.
 async Task<Result> StepAsync(Run run)
 {
     using var cts = new CancellationTokenSource();
-    var connected = await Task.WhenAll(team.ListenerTokens.Select(t => new Listener(options.Url, t, team.WorkspaceId, run).ConnectAsync(cts.Token)));
+    Result result;
+    if (ceiling is not null)
+    {
+        ceiling.Attach(run);
+        result = await run.ExecuteAsync(ceiling.SendAsync, offset);
+        offset += run.Total;
+        return result;
+    }
+    var connected = await Task.WhenAll(team!.ListenerTokens.Select(t => new Listener(options.Url, t, team.WorkspaceId, run).ConnectAsync(cts.Token)));
     if (connected.Any(ok => !ok)) throw new InvalidOperationException("Some listeners did not get ready.");
-    var result = await run.ExecuteAsync(team.Owner, team.ChannelId, offset);
+    result = agents is not null ? await run.ExecuteAsync(agents.SendAsync, offset) : await run.ExecuteAsync(team.Owner, team.ChannelId, offset);
     await cts.CancelAsync();
     offset += run.Total;
     return result;

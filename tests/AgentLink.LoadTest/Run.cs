@@ -29,7 +29,22 @@ public sealed class Run(int rate, int seconds, int listeners)
         lock (_lock) _deliveryMs.Add(ms);
     }
 
-    public async Task<Result> ExecuteAsync(HttpClient owner, Guid channelId, int offset)
+    /// <summary>A human posting over HTTP.</summary>
+    public Task<Result> ExecuteAsync(HttpClient owner, Guid channelId, int offset) => ExecuteAsync(async n =>
+    {
+        try
+        {
+            using var response = await owner.PostAsJsonAsync($"/api/v1/channels/{channelId}/messages", new { text = $"load {n} " });
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }, offset);
+
+    /// <summary>Sends message n with <paramref name="send"/> (true once accepted) on the schedule, and collects deliveries.</summary>
+    public async Task<Result> ExecuteAsync(Func<int, Task<bool>> send, int offset)
     {
         Volatile.Write(ref _offset, offset);
         var clock = Stopwatch.StartNew();
@@ -39,7 +54,7 @@ public sealed class Run(int rate, int seconds, int listeners)
             var due = TimeSpan.FromSeconds((double)i / rate);
             var wait = due - clock.Elapsed;
             if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
-            inFlight.Add(PostAsync(owner, channelId, i, offset));
+            inFlight.Add(SendAsync(send, i, offset));
         }
         await Task.WhenAll(inFlight);
         var sendSeconds = clock.Elapsed.TotalSeconds;
@@ -59,16 +74,15 @@ public sealed class Run(int rate, int seconds, int listeners)
             Percentile(posts, 50), Percentile(posts, 99), Percentile(delivery, 50), Percentile(delivery, 99), delivery.Length > 0 ? delivery[^1] : double.NaN);
     }
 
-    private async Task PostAsync(HttpClient owner, Guid channelId, int i, int offset)
+    private async Task SendAsync(Func<int, Task<bool>> send, int i, int offset)
     {
         var start = Stopwatch.GetTimestamp();
         Volatile.Write(ref _sentAt[i], start);
         try
         {
-            using var response = await owner.PostAsJsonAsync($"/api/v1/channels/{channelId}/messages", new { text = $"load {offset + i} " });
-            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref _failedPosts);
+            if (!await send(offset + i)) Interlocked.Increment(ref _failedPosts);
         }
-        catch (HttpRequestException)
+        catch (Exception)
         {
             Interlocked.Increment(ref _failedPosts);
         }
@@ -87,7 +101,7 @@ public sealed record Result(
         FailedPosts == 0 && Delivered == Expected && AchievedRate >= Rate * 0.95 && DeliveryP99 <= p99LimitMs;
 
     public override string ToString() =>
-        $"rate {Rate,5}/s  achieved {AchievedRate,7:F1}/s  posts {Posted} ({FailedPosts} failed)  " +
-        $"delivered {Delivered}/{Expected}  POST p50 {PostP50,6:F1} ms p99 {PostP99,6:F1} ms  " +
-        $"POST->SSE p50 {DeliveryP50,6:F1} ms p99 {DeliveryP99,6:F1} ms max {DeliveryMax,7:F1} ms";
+        $"rate {Rate,5}/s  achieved {AchievedRate,7:F1}/s  sent {Posted} ({FailedPosts} failed)  " +
+        $"delivered {Delivered}/{Expected}  accepted p50 {PostP50,6:F1} ms p99 {PostP99,6:F1} ms  " +
+        $"send->delivery p50 {DeliveryP50,6:F1} ms p99 {DeliveryP99,6:F1} ms max {DeliveryMax,7:F1} ms";
 }
