@@ -26,10 +26,16 @@ public sealed record AgentFanout(IReadOnlyList<AgentRecipient> Inbox, bool Chann
     public static async Task<AgentFanout> ForPostAsync(
         IDbConnection conn, Guid workspaceId, Guid channelId, bool isDm, Guid authorId, Guid[] mentions, IDbTransaction? tx = null)
     {
-        var agents = (await conn.QueryAsync<Guid>(AgentMembersSql, new { workspaceId, channelId, authorId }, tx)).ToList();
-        if (agents.Count == 0) return None;
+        var agents = (await conn.QueryAsync<Guid>(AgentMembersSql, new { workspaceId, channelId, authorId }, tx)).ToArray();
+        return From(agents, isDm, mentions);
+    }
+
+    /// <summary>From the channel's agent members other than the author.</summary>
+    public static AgentFanout From(Guid[] agentMembers, bool isDm, Guid[] mentions)
+    {
+        if (agentMembers.Length == 0) return None;
         // A DM is private to its two members: it goes to the agent's inbox only, never to a channel topic.
-        if (isDm) return new AgentFanout(agents.Select(a => new AgentRecipient(a, "dm")).ToList(), false);
-        return new AgentFanout(agents.Where(mentions.Contains).Select(a => new AgentRecipient(a, "mention")).ToList(), true);
+        if (isDm) return new AgentFanout(agentMembers.Select(a => new AgentRecipient(a, "dm")).ToList(), false);
+        return new AgentFanout(agentMembers.Where(mentions.Contains).Select(a => new AgentRecipient(a, "mention")).ToList(), true);
     }
 }

@@ -22,21 +22,38 @@ public sealed class AgentMessageHandler(
 {
     private sealed record PostRequest(Guid ChannelId, string Text, Guid? ParentId);
 
-    private const string ChannelSql = """
-        select c.type, c.archived_at is not null as archived
-        from channels c join channel_members cm on cm.channel_id = c.id and cm.user_id = @agentUserId
-        where c.id = @channelId and c.workspace_id = @workspaceId
+    // Everything checked before the insert, in one round trip (it runs inside the workspace's write
+    // batch, where each round trip holds up the batch): the channel as the agent may use it, the
+    // thread root, the message id claimed for de-duplication only when all is well, and the
+    // channel's other agent members for the fan-out.
+    private const string PrepareSql = """
+        with ch as (
+            select c.type, c.archived_at is not null as archived
+            from channels c join channel_members cm on cm.channel_id = c.id and cm.user_id = @agentUserId
+            where c.id = @channelId and c.workspace_id = @workspaceId),
+        parent as (
+            select coalesce(parent_id, id) as root from channel_messages
+            where id = @parentId and channel_id = @channelId and deleted_at is null),
+        claimed as (
+            insert into agent_inbound (agent_user_id, message_id, workspace_id)
+            select @agentUserId, @messageId, @workspaceId from ch
+            where not ch.archived and (@parentId::uuid is null or exists (select 1 from parent))
+            on conflict do nothing
+            returning 1)
+        select (select type from ch) as channel_type, coalesce((select archived from ch), false) as archived,
+               (select root from parent) as root, exists (select 1 from claimed) as claimed,
+               coalesce((select array_agg(ra.user_id) from channel_members m join remote_agents ra on ra.user_id = m.user_id
+                         where m.channel_id = @channelId and m.workspace_id = @workspaceId and m.user_id <> @agentUserId), '{}') as agents
         """;
 
-    private const string ParentSql = """
-        select coalesce(parent_id, id) from channel_messages
-        where id = @parentId and channel_id = @channelId and deleted_at is null
-        """;
-
-    private const string ClaimIdSql = """
-        insert into agent_inbound (agent_user_id, message_id, workspace_id) values (@agentUserId, @messageId, @workspaceId)
-        on conflict do nothing
-        """;
+    private sealed class Prepared
+    {
+        public string? ChannelType { get; set; }
+        public bool Archived { get; set; }
+        public Guid? Root { get; set; }
+        public bool Claimed { get; set; }
+        public Guid[] Agents { get; set; } = [];
+    }
 
     private const string MembersSql = "select user_id from memberships where workspace_id = @workspaceId and user_id = any(@ids)";
 
@@ -82,22 +99,19 @@ public sealed class AgentMessageHandler(
     private static async Task<WriteResult> WriteAsync(
         NpgsqlConnection db, NpgsqlTransaction tx, AgentIdentity agent, Guid id, PostRequest post, Guid[] mentions, long seq)
     {
-        var args = new { agentUserId = agent.UserId, channelId = post.ChannelId, workspaceId = agent.WorkspaceId, messageId = id };
-        var channel = await db.QuerySingleOrDefaultAsync<(string Type, bool Archived)?>(ChannelSql, args, tx);
-        if (channel is not { } c)
-            return new(InboundOutcome.Refuse(AgentErrorCodes.ChannelNotFound, "No such channel, or you are not a member of it.", id), null);
-        if (c.Archived) return new(InboundOutcome.Refuse(AgentErrorCodes.ChannelArchived, "This channel is archived.", id), null);
-        Guid? parentId = null;
-        if (post.ParentId is { } requested)
+        var p = await db.QuerySingleAsync<Prepared>(PrepareSql, new
         {
-            parentId = await db.QuerySingleOrDefaultAsync<Guid?>(ParentSql, new { parentId = requested, channelId = post.ChannelId }, tx);
-            if (parentId is null) return new(InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, "parentId is not a message of this channel.", id), null);
-        }
-        if (await db.ExecuteAsync(ClaimIdSql, args, tx) == 0) return new(InboundOutcome.Duplicate, null);
+            agentUserId = agent.UserId, channelId = post.ChannelId, workspaceId = agent.WorkspaceId, messageId = id, parentId = post.ParentId,
+        }, tx);
+        if (p.ChannelType is null)
+            return new(InboundOutcome.Refuse(AgentErrorCodes.ChannelNotFound, "No such channel, or you are not a member of it.", id), null);
+        if (p.Archived) return new(InboundOutcome.Refuse(AgentErrorCodes.ChannelArchived, "This channel is archived.", id), null);
+        if (post.ParentId is not null && p.Root is null)
+            return new(InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, "parentId is not a message of this channel.", id), null);
+        if (!p.Claimed) return new(InboundOutcome.Duplicate, null);
 
-        var isDm = c.Type == "dm";
-        var fanout = await AgentFanout.ForPostAsync(db, agent.WorkspaceId, post.ChannelId, isDm, agent.UserId, mentions, tx);
-        var draft = new PostDraft(Guid.CreateVersion7(), agent.WorkspaceId, post.ChannelId, parentId,
+        var fanout = AgentFanout.From(p.Agents, p.ChannelType == "dm", mentions);
+        var draft = new PostDraft(Guid.CreateVersion7(), agent.WorkspaceId, post.ChannelId, p.Root,
             new AuthorView(agent.UserId, agent.Name, "agent"), post.Text, mentions, fanout);
         return new(InboundOutcome.Accepted(id), await ChannelPosts.InsertAsync(db, tx, draft, seq));
     }
