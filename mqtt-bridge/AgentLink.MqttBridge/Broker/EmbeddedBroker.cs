@@ -197,9 +197,13 @@ public sealed class EmbeddedBroker(
 
     private static Task InterceptEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs e)
     {
-        // An agent never receives its own posts on a channel topic.
+        // An agent never receives its own posts on a channel topic, on any of its connections
+        // (client ids are the agent's user id, or that id and a suffix).
         var props = e.ApplicationMessage.UserProperties;
-        if (props is { Count: > 0 } && props.Any(p => p.Name == AuthorProperty && p.ReadValueAsString() == e.ReceiverClientId)) e.AcceptEnqueue = false;
+        if (props is { Count: > 0 }
+            && props.Any(p => p.Name == AuthorProperty && Guid.TryParse(p.ReadValueAsString(), out var author)
+                              && AgentDirectory.OwnsClientId(author, e.ReceiverClientId)))
+            e.AcceptEnqueue = false;
         return Task.CompletedTask;
     }
 

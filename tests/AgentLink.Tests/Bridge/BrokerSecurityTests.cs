@@ -118,4 +118,40 @@ public sealed class BrokerSecurityTests(EmbeddedBrokerFixture fixture) : IClassF
         var user = agent.UserId.ToString();
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, (await TryConnectAsync(user, agent.Registration.ApiKey, user)).ResultCode);
     }
+
+    [Fact]
+    public async Task The_broker_itself_keeps_an_agents_post_from_its_own_connections_whatever_their_client_id()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Ann");
+        await using var author = await TestAgent.OnboardAsync(Stack, team, "author", "Author", connect: false);
+        await using var reader = await TestAgent.OnboardAsync(Stack, team, "reader", "Reader");
+        var topic = author.Me.Topics.Channel(team.GeneralId);
+
+        // A bare MQTT client (not AgentLinkClient, which would skip its own posts anyway) on a suffixed client id.
+        using var raw = new MqttClientFactory().CreateMqttClient();
+        var heard = new List<string>();
+        raw.ApplicationMessageReceivedAsync += e =>
+        {
+            lock (heard) heard.Add(e.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        };
+        var user = author.UserId.ToString();
+        await raw.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Stack.MqttPort)
+            .WithClientId(user + "-raw").WithCredentials(user, author.Registration.ApiKey).Build());
+        var granted = await raw.SubscribeAsync(topic, MqttQualityOfServiceLevel.AtLeastOnce);
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, granted.Items.Single().ResultCode);
+
+        var post = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            id = Guid.NewGuid(), type = "message.post", data = new { channelId = team.GeneralId, text = "said by the author" },
+        });
+        var ack = await raw.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(author.Me.Topics.Outbox).WithPayload(post)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.True(ack.IsSuccess, ack.ReasonString);
+
+        // The other member agent hears it on the channel topic; the author's own connection does not.
+        Assert.Equal("said by the author", (await TestAgent.NextAsync(reader.ChannelMessages, timeout: TimeSpan.FromSeconds(5))).Message!.Text);
+        await Task.Delay(300);
+        lock (heard) Assert.Empty(heard);
+    }
 }
