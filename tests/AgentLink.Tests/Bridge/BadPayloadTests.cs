@@ -18,6 +18,10 @@ public abstract class BadPayloadTests(BridgeStackFixture fixture)
         var team = await Scenario.TeamAsync(Stack, "Ann");
         await using var agent = await TestAgent.OnboardAsync(Stack, team);
         var elsewhere = await team.Owner.CreateChannelAsync(team.WorkspaceId, "not-for-agents", isPrivate: true);
+        var archived = await team.Owner.CreateChannelAsync(team.WorkspaceId, "old-news");
+        await team.Owner.PostOkAsync($"/api/v1/channels/{archived}/members", new { userId = agent.UserId });
+        await team.Owner.PostOkAsync($"/api/v1/channels/{archived}/archive");
+        var rootElsewhere = (await team.Owner.PostMessageAsync(elsewhere, "a root the agent cannot see")).GetProperty("id").GetGuid();
         byte[] Json(object o) => JsonSerializer.SerializeToUtf8Bytes(o);
         var cases = new (string Name, byte[] Payload, string Code)[]
         {
@@ -29,6 +33,8 @@ public abstract class BadPayloadTests(BridgeStackFixture fixture)
             ("missing text", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = team.GeneralId } }), "validation_failed"),
             ("text too long", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = team.GeneralId, text = new string('y', 4001) } }), "validation_failed"),
             ("a channel it is not in", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = elsewhere, text = "hi" } }), "channel_not_found"),
+            ("an archived channel", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = archived, text = "hi" } }), "channel_archived"),
+            ("a thread root of another channel", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = team.GeneralId, text = "hi", parentId = rootElsewhere } }), "validation_failed"),
             ("a channel that does not exist", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = Guid.NewGuid(), text = "hi" } }), "channel_not_found"),
         };
         foreach (var (name, payload, code) in cases)
