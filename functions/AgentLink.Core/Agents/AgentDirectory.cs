@@ -40,9 +40,12 @@ public sealed class AgentDirectory(NpgsqlDataSource dataSource)
     /// A client id is a session, so an agent may only use its own: its user id, or its user id
     /// followed by "-" and anything (one agent running a listener and a sender side by side).
     /// </summary>
-    public static bool OwnsClientId(Guid agentUserId, string? clientId) =>
-        clientId is not null && clientId.StartsWith(agentUserId.ToString(), StringComparison.Ordinal)
-        && (clientId.Length == 36 || clientId[36] == '-');
+    public static bool OwnsClientId(Guid agentUserId, string? clientId) => OwnsClientId(agentUserId.ToString(), clientId);
+
+    /// <summary>The same, for the user id as written in a username (lower-case, with dashes).</summary>
+    public static bool OwnsClientId(string agentUserId, string? clientId) =>
+        agentUserId.Length > 0 && clientId is not null && clientId.StartsWith(agentUserId, StringComparison.Ordinal)
+        && (clientId.Length == agentUserId.Length || clientId[agentUserId.Length] == '-');
 
     public async Task<bool> IsChannelMemberAsync(AgentIdentity agent, Guid channelId, CancellationToken ct = default)
     {

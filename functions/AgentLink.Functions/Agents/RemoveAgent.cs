@@ -1,4 +1,5 @@
 using AgentLink.Core.Events;
+using AgentLink.Functions.Workspaces;
 
 namespace AgentLink.Functions.Agents;
 
@@ -14,10 +15,10 @@ public static class RemoveAgent
         await using var tx = await conn.BeginTransactionAsync(ct);
         var found = await conn.QuerySingleOrDefaultAsync<(Guid UserId, Guid WorkspaceId)?>(FindSql, new { registrationId = agent.RegistrationId(), agentId }, tx);
         if (found is not { } target) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
-        var e = await AgentRemoval.RemoveAsync(conn, tx, target.WorkspaceId, target.UserId);
+        var removed = await MemberRemoval.RemoveAsync(conn, tx, target.WorkspaceId, target.UserId);
         await tx.CommitAsync(ct);
-        await events.PublishAsync(e, ct);
-        await AgentRemoval.DisconnectAsync(bus, target.UserId);
+        await events.PublishAsync(removed.Event, ct);
+        await MemberRemoval.DisconnectAgentAsync(bus, target.UserId);
         return TypedResults.NoContent();
     }
 }

@@ -4,14 +4,6 @@ namespace AgentLink.Functions.Workspaces;
 
 public static class RemoveMember
 {
-    private const string DeleteSql = """
-        delete from remote_agents where workspace_id = @workspaceId and user_id = @userId;
-        delete from channel_members where workspace_id = @workspaceId and user_id = @userId;
-        delete from memberships where workspace_id = @workspaceId and user_id = @userId;
-        """;
-
-    private const string IsAgentSql = "select exists (select 1 from remote_agents where workspace_id = @workspaceId and user_id = @userId)";
-
     /// <summary>
     /// A member may leave; the owner removes anyone else; an admin removes members and viewers.
     /// The owner cannot be removed (transfer is not offered yet). Removing an agent also
@@ -33,13 +25,10 @@ public static class RemoveMember
             || (callerRole == Roles.Admin && targetRole is Roles.Member or Roles.Viewer);
         if (!allowed) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role cannot remove this member.");
 
-        var isAgent = await conn.ExecuteScalarAsync<bool>(IsAgentSql, new { workspaceId, userId }, tx);
-        await conn.ExecuteAsync(DeleteSql, new { workspaceId, userId }, tx);
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
-        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.WorkspaceMemberRemoved, null, null, new { userId });
+        var removed = await MemberRemoval.RemoveAsync(conn, tx, workspaceId, userId);
         await tx.CommitAsync(ct);
-        await events.PublishAsync(e, ct);
-        if (isAgent) await Agents.AgentRemoval.DisconnectAsync(bus, userId);
+        await events.PublishAsync(removed.Event, ct);
+        if (removed.WasAgent) await MemberRemoval.DisconnectAgentAsync(bus, userId);
         return TypedResults.NoContent();
     }
 }

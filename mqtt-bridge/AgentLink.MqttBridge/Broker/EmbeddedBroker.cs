@@ -201,8 +201,7 @@ public sealed class EmbeddedBroker(
         // (client ids are the agent's user id, or that id and a suffix).
         var props = e.ApplicationMessage.UserProperties;
         if (props is { Count: > 0 }
-            && props.Any(p => p.Name == AuthorProperty && Guid.TryParse(p.ReadValueAsString(), out var author)
-                              && AgentDirectory.OwnsClientId(author, e.ReceiverClientId)))
+            && props.Any(p => p.Name == AuthorProperty && AgentDirectory.OwnsClientId(p.ReadValueAsString(), e.ReceiverClientId)))
             e.AcceptEnqueue = false;
         return Task.CompletedTask;
     }

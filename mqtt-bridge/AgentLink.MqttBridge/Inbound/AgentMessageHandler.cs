@@ -55,8 +55,6 @@ public sealed class AgentMessageHandler(
         public Guid[] Agents { get; set; } = [];
     }
 
-    private const string MembersSql = "select user_id from memberships where workspace_id = @workspaceId and user_id = any(@ids)";
-
     /// <summary>Handles one outbox message; throws only for transient failures (the caller must not acknowledge).</summary>
     public async Task<InboundOutcome> HandleAsync(AgentIdentity agent, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
@@ -73,16 +71,17 @@ public sealed class AgentMessageHandler(
         if (parsed is not null) return parsed;
         if (type != OutboxTypes.MessagePost)
             return InboundOutcome.Refuse(AgentErrorCodes.UnknownType, $"Unknown type '{type}'; known: {OutboxTypes.MessagePost}.", id);
-        if (ReadPost(data, id) is not { } post) return InvalidPost(data, id);
+        var (read, problem) = ReadPost(data);
+        if (read is not { } post) return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, problem, id);
         if (!rateLimiter.TryTake(agent.UserId))
             return InboundOutcome.Refuse(AgentErrorCodes.RateLimited,
                 $"More than {mqtt.Value.AgentMessagesPerSecond:0.##} messages a second; this one was dropped, slow down.", id);
 
-        var mentions = Mentions(post.Text);
+        var mentions = Mentions.Parse(post.Text);
         if (mentions.Length > 0)
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
-            mentions = (await conn.QueryAsync<Guid>(MembersSql, new { workspaceId = agent.WorkspaceId, ids = mentions })).ToArray();
+            mentions = await Mentions.MembersAsync(conn, agent.WorkspaceId, mentions);
         }
         var outcome = await writer.WriteAsync(agent.WorkspaceId, post.ParentId is null ? 1 : 2, async (db, tx, seq) =>
         {
@@ -142,36 +141,26 @@ public sealed class AgentMessageHandler(
         return null;
     }
 
-    private PostRequest? ReadPost(JsonElement data, Guid id)
+    /// <summary>The post in an envelope's data, or why it is not one.</summary>
+    private (PostRequest? Post, string Problem) ReadPost(JsonElement data)
     {
-        if (data.ValueKind != JsonValueKind.Object) return null;
-        if (!data.TryGetProperty("channelId", out var ch) || ch.ValueKind != JsonValueKind.String || !ch.TryGetGuid(out var channelId)) return null;
-        if (!data.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String) return null;
-        var text = t.GetString()!.Trim();
-        if (text.Length == 0 || text.Length > limits.Value.MaxMessageLength) return null;
+        var max = limits.Value.MaxMessageLength;
+        static (PostRequest?, string) Fail(string problem) => (null, problem);
+
+        if (data.ValueKind != JsonValueKind.Object) return Fail("\"data\" must be an object {channelId, text, parentId?}.");
+        if (!data.TryGetProperty("channelId", out var ch) || ch.ValueKind != JsonValueKind.String || !ch.TryGetGuid(out var channelId))
+            return Fail("data.channelId must be a channel id (UUID).");
+        var text = data.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()!.Trim() : "";
+        if (text.Length == 0) return Fail("data.text is required.");
+        if (text.Length > max) return Fail($"data.text is longer than {max} characters.");
         Guid? parentId = null;
         if (data.TryGetProperty("parentId", out var p) && p.ValueKind != JsonValueKind.Null)
         {
-            if (p.ValueKind != JsonValueKind.String || !p.TryGetGuid(out var parent)) return null;
+            if (p.ValueKind != JsonValueKind.String || !p.TryGetGuid(out var parent)) return Fail("data.parentId must be a message id (UUID).");
             parentId = parent;
         }
-        return new PostRequest(channelId, text, parentId);
+        return (new PostRequest(channelId, text, parentId), "");
     }
-
-    private InboundOutcome InvalidPost(JsonElement data, Guid id)
-    {
-        var max = limits.Value.MaxMessageLength;
-        var reason = data.ValueKind != JsonValueKind.Object ? "\"data\" must be an object {channelId, text, parentId?}."
-            : !data.TryGetProperty("channelId", out var ch) || !ch.TryGetGuid(out _) ? "data.channelId must be a channel id (UUID)."
-            : !data.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String || t.GetString()!.Trim().Length == 0 ? "data.text is required."
-            : t.GetString()!.Trim().Length > max ? $"data.text is longer than {max} characters."
-            : "data.parentId must be a message id (UUID).";
-        return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, reason, id);
-    }
-
-    private static Guid[] Mentions(string text) =>
-        System.Text.RegularExpressions.Regex.Matches(text, "<@([0-9a-fA-F-]{36})>")
-            .Select(m => Guid.TryParse(m.Groups[1].Value, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).Distinct().ToArray();
 
     /// <summary>Tells the agent, on its inbox, why something it sent was refused. Ephemeral, best effort.</summary>
     public async Task TellAsync(AgentIdentity agent, InboundOutcome refused, CancellationToken ct)

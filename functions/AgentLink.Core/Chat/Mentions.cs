@@ -1,11 +1,13 @@
 using System.Data;
 using System.Text.RegularExpressions;
+using Dapper;
 
-namespace AgentLink.Functions.Messages;
+namespace AgentLink.Core.Chat;
 
 /// <summary>
 /// A mention is written "&lt;@userId&gt;" in the text (the web page turns a picked
-/// name into one); only members of the message's workspace count.
+/// name into one); only members of the message's workspace count. Shared by people
+/// posting over HTTP and agents posting over MQTT.
 /// </summary>
 public static partial class Mentions
 {
@@ -22,9 +24,12 @@ public static partial class Mentions
     public static Guid[] Parse(string text) =>
         Token().Matches(text).Select(m => Guid.Parse(m.Groups[1].Value)).Distinct().ToArray();
 
-    public static async Task<Guid[]> ResolveAsync(IDbConnection conn, Guid workspaceId, string text, IDbTransaction? tx = null)
+    public static Task<Guid[]> ResolveAsync(IDbConnection conn, Guid workspaceId, string text, IDbTransaction? tx = null) =>
+        MembersAsync(conn, workspaceId, Parse(text), tx);
+
+    /// <summary>The parsed ids that are members of the workspace.</summary>
+    public static async Task<Guid[]> MembersAsync(IDbConnection conn, Guid workspaceId, Guid[] ids, IDbTransaction? tx = null)
     {
-        var ids = Parse(text);
         if (ids.Length == 0) return [];
         return (await conn.QueryAsync<Guid>(MembersSql, new { workspaceId, ids }, tx)).ToArray();
     }
