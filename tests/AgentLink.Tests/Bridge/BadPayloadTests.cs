@@ -30,6 +30,7 @@ public abstract class BadPayloadTests(BridgeStackFixture fixture)
             ("oversize", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = team.GeneralId, text = new string('x', 40_000) } }), "payload_too_large"),
             ("no id", Json(new { type = "message.post", data = new { channelId = team.GeneralId, text = "hi" } }), "validation_failed"),
             ("unknown type", Json(new { id = Guid.NewGuid(), type = "message.shout", data = new { channelId = team.GeneralId, text = "hi" } }), "unknown_type"),
+            ("a channelId that is a number", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = 42, text = "hi" } }), "validation_failed"),
             ("missing text", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = team.GeneralId } }), "validation_failed"),
             ("text too long", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = team.GeneralId, text = new string('y', 4001) } }), "validation_failed"),
             ("a channel it is not in", Json(new { id = Guid.NewGuid(), type = "message.post", data = new { channelId = elsewhere, text = "hi" } }), "channel_not_found"),
