@@ -1,56 +1,45 @@
 using AgentLink.Core.Hosting;
-using AgentLink.Functions.Agents;
 using AgentLink.Functions.Auth;
-using AgentLink.Functions.Channels;
-using AgentLink.Functions.Messages;
-using AgentLink.Functions.Mqtt;
-using AgentLink.Functions.Workspaces;
-using Scalar.AspNetCore;
+using AgentLink.Functions.Runtime;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace AgentLink.Functions;
 
 /// <summary>
-/// Composes the HTTP functions. Used by this project's own host and, in the
-/// single-process mode, by the web app, so both serve identical routes.
+/// Composes the functions app. The services are the same in both runtimes; the standalone
+/// runtime adds Kestrel routes and the timer scheduler (under the Functions host, the host
+/// routes HTTP and fires timers). The web app's single-process mode uses the standalone runtime.
 /// </summary>
 public static class FunctionsHost
 {
-    public static WebApplicationBuilder AddAgentLinkFunctions(this WebApplicationBuilder builder)
+    /// <summary>What every function needs, under the Functions host or standalone.</summary>
+    public static IHostApplicationBuilder AddAgentLinkFunctionServices(this IHostApplicationBuilder builder)
     {
+        // Timer schedule defaults, first so that settings and environment variables override them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = TimerSchedules.Defaults! });
         builder.AddAgentLinkDefaults();
-        var hostJson = HostJson.Load();
-        builder.Services.AddSingleton(hostJson);
-        builder.Services.AddScoped<Sessions>();
-        builder.Services.AddLoginRateLimit();
-        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "AgentLink API";
-            doc.Info.Description = "Chat, workspaces and channels for humans and AI agents; agent onboarding and broker hooks for the AgentLink MQTT protocol. Errors are ProblemDetails with a stable `code`.";
-            return Task.CompletedTask;
-        }));
-        // The function timeout of host.json bounds each request, as Azure Functions would.
-        builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new() { Timeout = hostJson.FunctionTimeout });
+        var services = builder.Services;
+        services.AddSingleton(HostJson.Load());
+        services.AddSingleton(FunctionCatalog.App);
+        services.AddSingleton<FunctionGate>();
+        services.AddSingleton<FunctionRateLimiter>();
+        services.AddScoped<Sessions>();
         return builder;
     }
 
-    /// <summary>Maps every function under host.json's route prefix (default /api), plus OpenAPI, docs and health.</summary>
+    /// <summary>The standalone runtime's services: the functions' own, and their timers on a scheduler.</summary>
+    public static WebApplicationBuilder AddAgentLinkFunctions(this WebApplicationBuilder builder)
+    {
+        builder.AddAgentLinkFunctionServices();
+        builder.Services.AddHostedService<TimerScheduler>();
+        return builder;
+    }
+
+    /// <summary>Maps every HTTP function under host.json's route prefix (default /api), and the API reference page.</summary>
     public static WebApplication MapAgentLinkFunctions(this WebApplication app)
     {
-        var prefix = app.Services.GetRequiredService<HostJson>().PathBase;
-        app.UseRateLimiter();
-        app.UseRequestTimeouts();
-
-        var v1 = app.MapGroup(prefix + "/v1");
-        v1.MapAuthApi();
-        v1.MapWorkspacesApi();
-        v1.MapChannelsApi();
-        v1.MapMessagesApi();
-        v1.MapAgentsApi();
-        v1.MapBrokerHooksApi();
-
-        app.MapOpenApi(prefix + "/openapi/{documentName}.json");
-        app.MapScalarApiReference(prefix + "/docs", o => o.WithTitle("AgentLink API").WithOpenApiRoutePattern(prefix + "/openapi/{documentName}.json"));
-        app.MapAgentLinkHealth(prefix);
+        app.MapFunctions(app.Services.GetRequiredService<FunctionCatalog>());
+        app.MapApiReference(app.Services.GetRequiredService<HostJson>().PathBase);
         return app;
     }
 }

@@ -1,4 +1,6 @@
 using AgentLink.Core.Hosting;
+using AgentLink.Functions.Runtime;
+using Microsoft.Azure.Functions.Worker.Builder;
 
 namespace AgentLink.Functions;
 
@@ -8,6 +10,18 @@ public static class Program
     {
         if (args is ["migrate", .. var rest]) return await MigrateCommand.RunAsync(rest);
 
+        if (IsUnderFunctionsHost(args))
+        {
+            // The Azure Functions isolated worker: the host routes HTTP requests and fires timers.
+            var worker = FunctionsApplication.CreateBuilder(args);
+            worker.ConfigureFunctionsWebApplication();
+            worker.AddAgentLinkFunctionServices();
+            worker.UseMiddleware<WorkerGateMiddleware>();
+            await worker.Build().RunAsync();
+            return 0;
+        }
+
+        // Standalone: the same functions on Kestrel, timers on our scheduler.
         var builder = WebApplication.CreateBuilder(args);
         builder.AddAgentLinkFunctions();
         var app = builder.Build();
@@ -16,4 +30,9 @@ public static class Program
         await app.RunAsync();
         return 0;
     }
+
+    /// <summary>The Functions host starts its worker with --functions-uri (or the same setting in the environment).</summary>
+    public static bool IsUnderFunctionsHost(string[] args) =>
+        args.Any(a => a.StartsWith("--functions-uri", StringComparison.Ordinal))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("Functions__Worker__HostEndpoint"));
 }

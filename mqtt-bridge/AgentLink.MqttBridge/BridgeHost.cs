@@ -36,7 +36,6 @@ public static class BridgeHost
         services.AddSingleton<AgentRateLimiter>();
         services.AddSingleton<AgentMessageHandler>();
         services.AddSingleton<AgentPresence>();
-        services.AddHostedService(sp => sp.GetRequiredService<AgentPresence>());
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("mqtt", tags: ["ready"]);

@@ -1,6 +1,7 @@
 using AgentLink.Core.Hosting;
 using AgentLink.Core.Options;
 using AgentLink.Functions;
+using AgentLink.Functions.Runtime;
 using AgentLink.Web.Presence;
 using AgentLink.Web.Relay;
 using Yarp.ReverseProxy.Configuration;
@@ -54,19 +55,20 @@ public static class WebHost
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
+        // /api calls are authenticated by each function's gate (in this process or the functions
+        // host), as each declares; a session lookup here would only add a database round trip.
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), branch => branch.UseAuthentication());
+        app.UseAuthorization();
         if (web.HostsFunctions)
         {
-            app.UseAuthentication();
+            app.MapAgentLinkFunctions();
         }
         else
         {
-            // Forwarded /api requests are authenticated by the functions host; a session lookup here
-            // would only add a database round trip to every API call.
-            app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), branch => branch.UseAuthentication());
+            app.MapReverseProxy();
+            // The API reference page lives on the public origin; its document comes from the functions through the proxy.
+            app.MapApiReference("/api");
         }
-        app.UseAuthorization();
-        if (web.HostsFunctions) app.MapAgentLinkFunctions();
-        else app.MapReverseProxy();
 
         var events = app.MapGroup("/events").RequireAuthorization();
         events.MapGet("/channels", ChannelEventStream.Handle);

@@ -15,13 +15,18 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 
 namespace AgentLink.Core.Hosting;
 
 /// <summary>What every AgentLink host sets up the same way: data, bus, auth, errors, health.</summary>
 public static class HostDefaults
 {
-    public static WebApplicationBuilder AddAgentLinkDefaults(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Services every host registers: options, data, bus, auth, problems, agents, health. Takes any
+    /// host builder: the ASP.NET Core hosts and the Functions worker (FunctionsApplicationBuilder).
+    /// </summary>
+    public static IHostApplicationBuilder AddAgentLinkDefaults(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
@@ -34,9 +39,16 @@ public static class HostDefaults
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Yarp"] = "Warning",
+                // The Functions worker's own host logs every invocation at Information.
+                ["Logging:LogLevel:Microsoft.Azure.Functions.Worker"] = "Warning",
+                ["Logging:LogLevel:Host"] = "Warning",
             },
         });
         services.AddOptions<ChatLimits>().Bind(configuration.GetSection(ChatLimits.Section));
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section))
+            .Validate(o => o.Events > TimeSpan.Zero && o.DeliveredOutbox > TimeSpan.Zero && o.AgentInbound > TimeSpan.Zero && o.Bookkeeping > TimeSpan.Zero,
+                "AgentLink:Retention:Events, DeliveredOutbox, AgentInbound and Bookkeeping must be positive durations (d.hh:mm:ss).")
+            .ValidateOnStart();
         services.AddAgentLinkData(configuration);
         services.AddAgentLinkBus(configuration);
         services.AddAgentLinkAuth(configuration);
@@ -48,7 +60,7 @@ public static class HostDefaults
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
 
         var limits = configuration.GetSection(ChatLimits.Section).Get<ChatLimits>() ?? new ChatLimits();
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+        if (builder is WebApplicationBuilder web) web.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
 
         var health = services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"]);
         if ((configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new()).UsesRedis)

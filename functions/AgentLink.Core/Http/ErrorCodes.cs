@@ -18,6 +18,7 @@ public static class ErrorCodes
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string InternalError = "internal_error";
+    public const string Timeout = "request_timeout";
 
     public const string EmailTaken = "email_taken";
     public const string WorkspaceNotFound = "workspace_not_found";

@@ -21,7 +21,8 @@ public static class ProblemDetailsDefaults
             problem.Detail ??= detail;
         });
 
-    private static (string Code, string? Detail) Describe(Exception? exception, int status)
+    /// <summary>The stable code (and a detail in the caller's terms) for a framework error or a bare status.</summary>
+    public static (string Code, string? Detail) Describe(Exception? exception, int status)
     {
         if (exception is BadHttpRequestException bad)
         {

@@ -1,13 +1,18 @@
 namespace AgentLink.Functions.Agents;
 
-public static class ClaimAgent
+public sealed class ClaimAgent(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public sealed record Request(Guid? WorkspaceId);
 
     /// <summary>A workspace owner or admin brings a registered agent into their workspace.</summary>
-    public static async Task<Results<Ok<RegistrationView>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid registrationId, Request body, ClaimsPrincipal user, HttpRequest request, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    [Function(nameof(ClaimAgent))]
+    [Caller(Caller.Person), JsonBody(typeof(Request))]
+    public async Task<Results<Ok<RegistrationView>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agents/claim/{registrationId:guid}")] HttpRequest req, Guid registrationId)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         if (body.WorkspaceId is not { } workspaceId) return ApiProblem.Invalid("workspaceId", "Required.");
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);

@@ -2,7 +2,7 @@ using AgentLink.Functions.Workspaces;
 
 namespace AgentLink.Functions.Agents;
 
-public static class ClaimWithInvite
+public sealed class ClaimWithInvite(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public sealed record Request(string? InviteToken);
 
@@ -10,9 +10,14 @@ public static class ClaimWithInvite
     /// The agent claims itself with a workspace invite a person gave it. A viewer invite
     /// is refused: agents post, and a viewer link must not grant that.
     /// </summary>
-    public static async Task<Results<Ok<RegistrationView>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request body, ClaimsPrincipal agent, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    [Function(nameof(ClaimWithInvite))]
+    [Caller(Caller.Agent), JsonBody(typeof(Request))]
+    public async Task<Results<Ok<RegistrationView>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agents/claim")] HttpRequest req)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
+        var agent = req.HttpContext.User;
         if (string.IsNullOrWhiteSpace(body.InviteToken)) return ApiProblem.Invalid("inviteToken", "Required.");
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var invite = await conn.QuerySingleOrDefaultAsync<PreviewInvite.InviteRow>(PreviewInvite.FindSql, new { hash = InviteTokens.Hash(body.InviteToken.Trim()) });

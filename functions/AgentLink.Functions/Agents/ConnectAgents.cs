@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace AgentLink.Functions.Agents;
 
-public static class ConnectAgents
+public sealed class ConnectAgents(NpgsqlDataSource dataSource, EventPublisher events, AgentTopics topics, IOptions<MqttOptions> mqtt)
 {
     public const int MaxAgentsPerCall = 20;
 
@@ -54,10 +54,14 @@ public static class ConnectAgents
     /// and join #general; known ones are renamed) and tells each how to reach the broker.
     /// Idempotent: connecting the same ids again returns the same principals.
     /// </summary>
-    public static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request body, ClaimsPrincipal agent, HttpRequest request, NpgsqlDataSource dataSource, EventPublisher events,
-        AgentTopics topics, IOptions<MqttOptions> mqtt, CancellationToken ct)
+    [Function(nameof(ConnectAgents))]
+    [Caller(Caller.Agent), JsonBody(typeof(Request))]
+    public async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agents/connect")] HttpRequest req)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
+        var agent = req.HttpContext.User;
         var specs = body.Agents ?? [];
         var check = new Validate()
             .Check(specs.Length is >= 1 and <= MaxAgentsPerCall, "agents", $"Between 1 and {MaxAgentsPerCall} agents.")
@@ -101,7 +105,7 @@ public static class ConnectAgents
             foreach (var (type, channelId, data) in joined)
                 logged.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq++, type, channelId, null, data));
         }
-        var apiKey = AgentKeyAuthenticationHandler.ApiKey(request);
+        var apiKey = AgentKeyAuthenticationHandler.ApiKey(req);
         var connected = new List<ConnectedAgent>();
         foreach (var (spec, userId) in principals)
         {

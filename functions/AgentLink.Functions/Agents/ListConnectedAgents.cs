@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Agents;
 
-public static class ListConnectedAgents
+public sealed class ListConnectedAgents(NpgsqlDataSource dataSource)
 {
     private const string Sql = """
         select ra.agent_id, ra.user_id, u.name as human_name, ra.status, ra.status <> 'offline' as online, ra.last_seen
@@ -10,8 +10,13 @@ public static class ListConnectedAgents
         """;
 
     /// <summary>The calling registration's MQTT agent ids, with whether each is online and when it was last seen.</summary>
-    public static async Task<Ok<IEnumerable<ConnectedAgentView>>> Handle(ClaimsPrincipal agent, NpgsqlDataSource dataSource, CancellationToken ct)
+    [Function(nameof(ListConnectedAgents))]
+    [Caller(Caller.Agent)]
+    public async Task<Ok<IEnumerable<ConnectedAgentView>>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/agents/connect")] HttpRequest req)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var agent = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return TypedResults.Ok(await conn.QueryAsync<ConnectedAgentView>(Sql, new { registrationId = agent.RegistrationId() }));
     }

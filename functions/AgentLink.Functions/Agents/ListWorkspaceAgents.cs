@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Agents;
 
-public static class ListWorkspaceAgents
+public sealed class ListWorkspaceAgents(NpgsqlDataSource dataSource)
 {
     public sealed record WorkspaceAgentView(
         Guid UserId, string AgentId, string Name, string Status, bool Online, DateTime? LastSeen, Guid RegistrationId, string AgentName, string? FrameworkType);
@@ -14,12 +14,14 @@ public static class ListWorkspaceAgents
         """;
 
     /// <summary>The workspace's agents with their presence (online, busy, away, offline) and last seen; any member may look.</summary>
-    public static async Task<Results<Ok<IEnumerable<WorkspaceAgentView>>, ProblemHttpResult>> Handle(
-        Guid workspaceId, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    [Function(nameof(ListWorkspaceAgents))]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Viewer)]
+    public async Task<Results<Ok<IEnumerable<WorkspaceAgentView>>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}/agents")] HttpRequest req, Guid workspaceId)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await WorkspaceAccess.RoleAsync(conn, workspaceId, user.UserId()) is null)
-            return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
         return TypedResults.Ok(await conn.QueryAsync<WorkspaceAgentView>(Sql, new { workspaceId }));
     }
 }

@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Agents;
 
-public static class PreviewClaim
+public sealed class PreviewClaim(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public sealed record ClaimPreview(Guid RegistrationId, string AgentName, string? FrameworkType, DateTime ClaimExpiresAt, IEnumerable<WorkspaceRef> Workspaces);
 
@@ -12,9 +12,13 @@ public static class PreviewClaim
         """;
 
     /// <summary>What the claim page shows: the agent, and the workspaces the caller can claim it into.</summary>
-    public static async Task<Results<Ok<ClaimPreview>, ProblemHttpResult>> Handle(
-        Guid registrationId, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    [Function(nameof(PreviewClaim))]
+    [Caller(Caller.Person)]
+    public async Task<Results<Ok<ClaimPreview>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/agents/claim/{registrationId:guid}")] HttpRequest req, Guid registrationId)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var registration = await AgentRegistrations.FindAsync(conn, registrationId);
         if (AgentRegistrations.ClaimProblem(registration, clock) is { } problem) return problem;

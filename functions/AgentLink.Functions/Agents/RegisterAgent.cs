@@ -2,7 +2,7 @@ using AgentLink.Core.Agents;
 
 namespace AgentLink.Functions.Agents;
 
-public static class RegisterAgent
+public sealed class RegisterAgent(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public static readonly TimeSpan ClaimWindow = TimeSpan.FromHours(24);
 
@@ -19,9 +19,13 @@ public static class RegisterAgent
     /// No sign-in: the agent gets an API key (shown only in this answer; only its hash is kept)
     /// and a claim URL to hand to a person, valid for 24 hours.
     /// </summary>
-    public static async Task<Results<Created<Registered>, ValidationProblem>> Handle(
-        Request body, HttpRequest request, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    [Function(nameof(RegisterAgent))]
+    [Caller(Caller.Anyone), RateLimit(RateLimitPolicies.SignIn), JsonBody(typeof(Request))]
+    public async Task<Results<Created<Registered>, ValidationProblem>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agents/register")] HttpRequest req)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
         var name = body.AgentName?.Trim();
         var framework = string.IsNullOrWhiteSpace(body.FrameworkType) ? null : body.FrameworkType.Trim();
         var check = new Validate().Required("agentName", name, 80)
@@ -33,7 +37,7 @@ public static class RegisterAgent
         var expiresAt = clock.GetUtcNow() + ClaimWindow;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(InsertSql, new { id, agentName = name, frameworkType = framework, hash = AgentKeys.Hash(key), expiresAt });
-        var url = AgentRegistrations.ClaimUrl(request, id);
+        var url = AgentRegistrations.ClaimUrl(req, id);
         return TypedResults.Created($"/api/v1/agents/me", new Registered(id, key, url, expiresAt));
     }
 }

@@ -3,14 +3,18 @@ using AgentLink.Functions.Workspaces;
 
 namespace AgentLink.Functions.Agents;
 
-public static class RemoveAgent
+public sealed class RemoveAgent(NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus)
 {
     private const string FindSql = "select user_id, workspace_id from remote_agents where registration_id = @registrationId and agent_id = @agentId";
 
     /// <summary>The agent removes one of its MQTT agent ids; its connection is dropped and it may not connect again.</summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> Handle(
-        string agentId, ClaimsPrincipal agent, NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus, CancellationToken ct)
+    [Function(nameof(RemoveAgent))]
+    [Caller(Caller.Agent)]
+    public async Task<Results<NoContent, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/agents/{agentId}")] HttpRequest req, string agentId)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var agent = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var found = await conn.QuerySingleOrDefaultAsync<(Guid UserId, Guid WorkspaceId)?>(FindSql, new { registrationId = agent.RegistrationId(), agentId }, tx);

@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Auth;
 
-public static class Login
+public sealed class Login(NpgsqlDataSource dataSource, Sessions sessions)
 {
     public sealed record Request(string? Email, string? Password);
 
@@ -11,13 +11,17 @@ public static class Login
 
     private sealed record Account(Guid Id, string Email, string Name, string Kind, string PasswordHash);
 
-    public static async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request body, NpgsqlDataSource dataSource, Sessions sessions, HttpContext http)
+    /// <summary>Signs a person in with email and password; limited per client address (AgentLink:Auth:LoginAttemptsPerMinute).</summary>
+    [Function(nameof(Login))]
+    [Caller(Caller.Anyone), RateLimit(RateLimitPolicies.SignIn), JsonBody(typeof(Request))]
+    public async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/login")] HttpRequest req)
     {
+        var body = await req.ReadJsonAsync<Request>();
         var check = new Validate().Required("email", body.Email, 254).Required("password", body.Password, 128);
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
-        await using var conn = await dataSource.OpenConnectionAsync(http.RequestAborted);
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
         var account = await conn.QuerySingleOrDefaultAsync<Account>(FindSql, new { email = body.Email!.Trim() });
         // Verify against a decoy when the account is unknown so both answers take as long.
         var valid = PasswordHashing.Verify(account?.PasswordHash ?? PasswordHashing.DecoyHash, body.Password!) && account is not null;
@@ -25,6 +29,6 @@ public static class Login
             return ApiProblem.Of(StatusCodes.Status401Unauthorized, ErrorCodes.InvalidCredentials, "Wrong email or password.");
 
         var user = new UserView(account!.Id, account.Email, account.Name, account.Kind);
-        return TypedResults.Ok(await sessions.StartAsync(http, user, conn));
+        return TypedResults.Ok(await sessions.StartAsync(req.HttpContext, user, conn));
     }
 }

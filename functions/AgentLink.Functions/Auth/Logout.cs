@@ -1,14 +1,18 @@
 namespace AgentLink.Functions.Auth;
 
-public static class Logout
+public sealed class Logout(NpgsqlDataSource dataSource, Sessions sessions)
 {
     private const string RevokeSql = "update sessions set revoked_at = now() where id = @sessionId and revoked_at is null";
 
-    /// <summary>Revokes the session everywhere (every host checks the row), and clears the cookie.</summary>
-    public static async Task<IResult> Handle(ClaimsPrincipal user, NpgsqlDataSource dataSource, Sessions sessions, HttpContext http)
+    /// <summary>Ends the session everywhere (every host checks the row), and clears the cookie.</summary>
+    [Function(nameof(Logout))]
+    [Caller(Caller.Person)]
+    public async Task<NoContent> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/logout")] HttpRequest req)
     {
+        var http = req.HttpContext;
         await using var conn = await dataSource.OpenConnectionAsync(http.RequestAborted);
-        await conn.ExecuteAsync(RevokeSql, new { sessionId = user.SessionId() });
+        await conn.ExecuteAsync(RevokeSql, new { sessionId = http.User.SessionId() });
         sessions.ClearCookie(http);
         return TypedResults.NoContent();
     }

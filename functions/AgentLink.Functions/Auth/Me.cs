@@ -1,12 +1,16 @@
 namespace AgentLink.Functions.Auth;
 
-public static class Me
+public sealed class Me(NpgsqlDataSource dataSource)
 {
     private const string Sql = "select id, email, name, kind from users where id = @userId";
 
-    public static async Task<UserView> Handle(ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    /// <summary>The signed-in person.</summary>
+    [Function(nameof(Me))]
+    [Caller(Caller.Person)]
+    public async Task<Ok<UserView>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me")] HttpRequest req)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.QuerySingleAsync<UserView>(Sql, new { userId = user.UserId() });
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
+        return TypedResults.Ok(await conn.QuerySingleAsync<UserView>(Sql, new { userId = req.HttpContext.User.UserId() }));
     }
 }

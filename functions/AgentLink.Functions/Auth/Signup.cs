@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Auth;
 
-public static class Signup
+public sealed class Signup(NpgsqlDataSource dataSource, Sessions sessions)
 {
     public sealed record Request(string? Email, string? Password, string? Name);
 
@@ -9,9 +9,14 @@ public static class Signup
         returning id, email, name, kind
         """;
 
-    public static async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request body, NpgsqlDataSource dataSource, Sessions sessions, HttpContext http)
+    /// <summary>Creates a person's account and signs it in: the session cookie, and the same token in the answer.</summary>
+    [Function(nameof(Signup))]
+    [Caller(Caller.Anyone), JsonBody(typeof(Request))]
+    public async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/signup")] HttpRequest req)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
         var email = body.Email?.Trim() ?? "";
         var name = body.Name?.Trim() ?? "";
         var check = new Validate()
@@ -23,8 +28,8 @@ public static class Signup
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
         var hash = PasswordHashing.Hash(body.Password!);
-        await using var conn = await dataSource.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await conn.BeginTransactionAsync(http.RequestAborted);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
         UserView user;
         try
         {
@@ -34,8 +39,8 @@ public static class Signup
         {
             return ApiProblem.Conflict(ErrorCodes.EmailTaken, "An account with this email already exists.");
         }
-        var session = await sessions.StartAsync(http, user, conn, tx);
-        await tx.CommitAsync(http.RequestAborted);
+        var session = await sessions.StartAsync(req.HttpContext, user, conn, tx);
+        await tx.CommitAsync(ct);
         return TypedResults.Created("/api/v1/me", session);
     }
 

@@ -2,14 +2,19 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Channels;
 
-public static class AddChannelMember
+public sealed class AddChannelMember(NpgsqlDataSource dataSource, EventPublisher events)
 {
     public sealed record Request(Guid? UserId);
 
     /// <summary>A member of the channel (not a viewer) adds another workspace member; DMs stay two-person.</summary>
-    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid channelId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    [Function(nameof(AddChannelMember))]
+    [Caller(Caller.Person), JsonBody(typeof(Request))]
+    public async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/channels/{channelId:guid}/members")] HttpRequest req, Guid channelId)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         if (body.UserId is not { } targetId) return ApiProblem.Invalid("userId", "Required.");
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);

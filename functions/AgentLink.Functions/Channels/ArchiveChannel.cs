@@ -2,14 +2,18 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Channels;
 
-public static class ArchiveChannel
+public sealed class ArchiveChannel(NpgsqlDataSource dataSource, EventPublisher events)
 {
     private const string ArchiveSql = "update channels set archived_at = now() where id = @channelId and archived_at is null";
 
     /// <summary>The channel's creator, or a workspace owner or admin. History stays readable; posting stops.</summary>
-    public static async Task<Results<Ok<ChannelView>, ProblemHttpResult>> Handle(
-        Guid channelId, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    [Function(nameof(ArchiveChannel))]
+    [Caller(Caller.Person)]
+    public async Task<Results<Ok<ChannelView>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/channels/{channelId:guid}/archive")] HttpRequest req, Guid channelId)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

@@ -3,7 +3,7 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Channels;
 
-public static partial class CreateChannel
+public sealed partial class CreateChannel(NpgsqlDataSource dataSource, EventPublisher events)
 {
     public sealed record Request(string? Name, bool? IsPrivate, string? Topic);
 
@@ -15,10 +15,15 @@ public static partial class CreateChannel
         returning channel_id
         """;
 
-    /// <summary>Names are lower case letters, digits, '-' and '_' (spaces become '-'), unique in the workspace.</summary>
-    public static async Task<Results<Created<ChannelView>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid workspaceId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    /// <summary>Creates a channel (public or private) with the caller in it. Names are lower case letters, digits, '-' and '_' (spaces become '-'), unique in the workspace.</summary>
+    [Function(nameof(CreateChannel))]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(Request))]
+    public async Task<Results<Created<ChannelView>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/workspaces/{workspaceId:guid}/channels")] HttpRequest req, Guid workspaceId)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var name = Normalize(body.Name);
         var topic = body.Topic?.Trim() ?? "";
         var check = new Validate()
@@ -30,9 +35,6 @@ public static partial class CreateChannel
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var role = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, tx);
-        if (role is null) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
-        if (!Roles.CanWrite(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers cannot create channels.");
 
         var isPrivate = body.IsPrivate ?? false;
         Guid channelId;

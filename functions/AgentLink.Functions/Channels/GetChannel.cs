@@ -1,12 +1,15 @@
 namespace AgentLink.Functions.Channels;
 
-public static class GetChannel
+public sealed class GetChannel(NpgsqlDataSource dataSource)
 {
-    public static async Task<Results<Ok<ChannelView>, ProblemHttpResult>> Handle(
-        Guid channelId, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    /// <summary>One channel the caller can see, with their membership and unread count.</summary>
+    [Function(nameof(GetChannel))]
+    [Caller(Caller.Person)]
+    public async Task<Results<Ok<ChannelView>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/channels/{channelId:guid}")] HttpRequest req, Guid channelId)
     {
-        var userId = user.UserId();
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var userId = req.HttpContext.User.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
         if (await WorkspaceAccess.ChannelAsync(conn, channelId, userId) is null)
             return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
         return TypedResults.Ok((await ChannelQueries.GetAsync(conn, channelId, userId))!);

@@ -2,12 +2,16 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Channels;
 
-public static class JoinChannel
+public sealed class JoinChannel(NpgsqlDataSource dataSource, EventPublisher events)
 {
     /// <summary>Public channels only; a private channel a caller is not in does not exist for them (404).</summary>
-    public static async Task<Results<Ok<ChannelView>, ProblemHttpResult>> Handle(
-        Guid channelId, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    [Function(nameof(JoinChannel))]
+    [Caller(Caller.Person)]
+    public async Task<Results<Ok<ChannelView>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/channels/{channelId:guid}/join")] HttpRequest req, Guid channelId)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

@@ -2,13 +2,17 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Channels;
 
-public static class LeaveChannel
+public sealed class LeaveChannel(NpgsqlDataSource dataSource, EventPublisher events)
 {
     private const string DeleteSql = "delete from channel_members where channel_id = @channelId and user_id = @userId";
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Handle(
-        Guid channelId, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    [Function(nameof(LeaveChannel))]
+    [Caller(Caller.Person)]
+    public async Task<Results<NoContent, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/channels/{channelId:guid}/leave")] HttpRequest req, Guid channelId)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

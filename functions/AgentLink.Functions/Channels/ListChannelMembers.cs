@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Channels;
 
-public static class ListChannelMembers
+public sealed class ListChannelMembers(NpgsqlDataSource dataSource)
 {
     public sealed record ChannelMemberView(Guid UserId, string Name, string Kind, DateTime JoinedAt);
 
@@ -11,11 +11,14 @@ public static class ListChannelMembers
         order by lower(u.name)
         """;
 
-    public static async Task<Results<Ok<IEnumerable<ChannelMemberView>>, ProblemHttpResult>> Handle(
-        Guid channelId, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    /// <summary>The channel's members, people and agents.</summary>
+    [Function(nameof(ListChannelMembers))]
+    [Caller(Caller.Person)]
+    public async Task<Results<Ok<IEnumerable<ChannelMemberView>>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/channels/{channelId:guid}/members")] HttpRequest req, Guid channelId)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await WorkspaceAccess.ChannelAsync(conn, channelId, user.UserId()) is null)
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
+        if (await WorkspaceAccess.ChannelAsync(conn, channelId, req.HttpContext.User.UserId()) is null)
             return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
         return TypedResults.Ok(await conn.QueryAsync<ChannelMemberView>(Sql, new { channelId }));
     }

@@ -1,15 +1,14 @@
 namespace AgentLink.Functions.Channels;
 
-public static class ListChannels
+public sealed class ListChannels(NpgsqlDataSource dataSource)
 {
     /// <summary>Public channels (joined or not) plus the private channels and DMs the caller is in, with unread counts.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<ChannelView>>, ProblemHttpResult>> Handle(
-        Guid workspaceId, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    [Function(nameof(ListChannels))]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Viewer)]
+    public async Task<Results<Ok<IReadOnlyList<ChannelView>>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}/channels")] HttpRequest req, Guid workspaceId)
     {
-        var userId = user.UserId();
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await WorkspaceAccess.RoleAsync(conn, workspaceId, userId) is null)
-            return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
-        return TypedResults.Ok(await ChannelQueries.ListAsync(conn, workspaceId, userId));
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
+        return TypedResults.Ok(await ChannelQueries.ListAsync(conn, workspaceId, req.HttpContext.User.UserId()));
     }
 }

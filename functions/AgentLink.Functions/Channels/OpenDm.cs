@@ -2,7 +2,7 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Channels;
 
-public static class OpenDm
+public sealed class OpenDm(NpgsqlDataSource dataSource, EventPublisher events)
 {
     public sealed record Request(Guid? UserId);
 
@@ -21,18 +21,20 @@ public static class OpenDm
         """;
 
     /// <summary>Finds the one DM between the caller and another member (200), or creates it (201).</summary>
-    public static async Task<Results<Ok<ChannelView>, Created<ChannelView>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid workspaceId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    [Function(nameof(OpenDm))]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(Request))]
+    public async Task<Results<Ok<ChannelView>, Created<ChannelView>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/workspaces/{workspaceId:guid}/dms")] HttpRequest req, Guid workspaceId)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         if (body.UserId is not { } peerId) return ApiProblem.Invalid("userId", "Required.");
         var userId = user.UserId();
         if (peerId == userId) return ApiProblem.BadRequest(ErrorCodes.CannotDmSelf, "A DM needs another member.");
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var role = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, tx);
-        if (role is null) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
-        if (!Roles.CanWrite(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers cannot start DMs.");
         if (await WorkspaceAccess.RoleAsync(conn, workspaceId, peerId, tx) is null) return ApiProblem.NotFound(ErrorCodes.UserNotFound, "User");
 
         var dmKey = string.Join(':', new[] { userId, peerId }.Order());

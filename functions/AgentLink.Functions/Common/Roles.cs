@@ -13,4 +13,14 @@ public static class Roles
     public static bool IsAdmin(string role) => role is Owner or Admin;
 
     public static bool CanWrite(string role) => role is not Viewer;
+
+    /// <summary>Orders roles for "at least" checks: viewer 0, member 1, admin 2, owner 3; anything else -1.</summary>
+    public static int Rank(string role) => role switch
+    {
+        Viewer => 0,
+        Member => 1,
+        Admin => 2,
+        Owner => 3,
+        _ => -1,
+    };
 }

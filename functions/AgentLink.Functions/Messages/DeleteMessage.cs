@@ -2,7 +2,7 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Messages;
 
-public static class DeleteMessage
+public sealed class DeleteMessage(NpgsqlDataSource dataSource, EventPublisher events)
 {
     // Soft delete: the row keeps its place (threads, seq) but loses its text, mentions and reactions.
     private const string DeleteSql = """
@@ -16,10 +16,14 @@ public static class DeleteMessage
         where id = @parentId returning reply_count, last_reply_at
         """;
 
-    /// <summary>The author, or a workspace owner or admin. Deleting twice is fine (204).</summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> Handle(
-        Guid messageId, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    /// <summary>Deletes a message (its author, or a workspace owner or admin); it keeps its place in threads. Deleting twice is fine (204).</summary>
+    [Function(nameof(DeleteMessage))]
+    [Caller(Caller.Person)]
+    public async Task<Results<NoContent, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/messages/{messageId:guid}")] HttpRequest req, Guid messageId)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

@@ -4,17 +4,21 @@ using Microsoft.Extensions.Options;
 
 namespace AgentLink.Functions.Messages;
 
-public static class EditMessage
+public sealed class EditMessage(NpgsqlDataSource dataSource, EventPublisher events, IOptions<ChatLimits> limits)
 {
     public sealed record Request(string? Text);
 
     private const string UpdateSql = "update channel_messages set text = @text, edited_at = now() where id = @messageId and deleted_at is null";
 
-    /// <summary>Only the author edits; mentions are re-read from the new text.</summary>
-    public static async Task<Results<Ok<MessageView>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid messageId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events,
-        IOptions<ChatLimits> limits, CancellationToken ct)
+    /// <summary>Edits a message; only its author may. Mentions are read again from the new text.</summary>
+    [Function(nameof(EditMessage))]
+    [Caller(Caller.Person), JsonBody(typeof(Request))]
+    public async Task<Results<Ok<MessageView>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/messages/{messageId:guid}")] HttpRequest req, Guid messageId)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var text = body.Text?.Trim();
         var check = new Validate().Required("text", text, limits.Value.MaxMessageLength);
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);

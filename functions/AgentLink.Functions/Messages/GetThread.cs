@@ -1,13 +1,17 @@
 namespace AgentLink.Functions.Messages;
 
-public static class GetThread
+public sealed class GetThread(NpgsqlDataSource dataSource)
 {
     public sealed record Thread(MessageView Root, IReadOnlyList<MessageView> Replies);
 
     /// <summary>The thread a message belongs to: its root and every reply, oldest first.</summary>
-    public static async Task<Results<Ok<Thread>, ProblemHttpResult>> Handle(
-        Guid messageId, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    [Function(nameof(GetThread))]
+    [Caller(Caller.Person)]
+    public async Task<Results<Ok<Thread>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/messages/{messageId:guid}/thread")] HttpRequest req, Guid messageId)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var target = await MessageAccess.FindAsync(conn, messageId, user.UserId());
         if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");

@@ -3,17 +3,23 @@ using Microsoft.Extensions.Options;
 
 namespace AgentLink.Functions.Messages;
 
-public static class ListMessages
+public sealed class ListMessages(NpgsqlDataSource dataSource, IOptions<ChatLimits> limits)
 {
     public const int DefaultLimit = 50;
 
     /// <summary>Newest first. Pass NextBefore back as ?before= for the next (older) page.</summary>
     public sealed record Page(IReadOnlyList<MessageView> Items, bool HasMore, long? NextBefore);
 
-    /// <summary>Top-level messages of a channel (replies come through /messages/{id}/thread), keyset-paginated by seq.</summary>
-    public static async Task<Results<Ok<Page>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid channelId, long? before, int? limit, ClaimsPrincipal user, NpgsqlDataSource dataSource, IOptions<ChatLimits> limits, CancellationToken ct)
+    /// <summary>A channel's history, newest first: top-level messages (replies come through /messages/{id}/thread), paged by seq.</summary>
+    [Function(nameof(ListMessages))]
+    [Caller(Caller.Person), Query("before", typeof(long?), "Only messages with a lower seq (the nextBefore of the previous page)."), Query("limit", typeof(int?), "Page size, 1 to AgentLink:Limits:MaxPageSize (default 50).")]
+    public async Task<Results<Ok<Page>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/channels/{channelId:guid}/messages")] HttpRequest req, Guid channelId)
     {
+        var before = req.QueryLong("before");
+        var limit = req.QueryInt("limit");
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var take = limit ?? DefaultLimit;
         var check = new Validate()
             .Check(take >= 1 && take <= limits.Value.MaxPageSize, "limit", $"Between 1 and {limits.Value.MaxPageSize}.")

@@ -2,9 +2,9 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Messages;
 
-public static class MarkRead
+public sealed class MarkRead(NpgsqlDataSource dataSource, EventPublisher events)
 {
-    /// <summary>Seq defaults to the channel's newest message. The read position never moves backwards.</summary>
+    /// <summary>Seq defaults to the channel's newest message.</summary>
     public sealed record Request(long? Seq);
 
     public sealed record ReadState(Guid ChannelId, long LastReadSeq);
@@ -18,9 +18,15 @@ public static class MarkRead
         returning cm.last_read_seq, (select last_read_seq from channel_members where channel_id = @channelId and user_id = @userId) as before
         """;
 
-    public static async Task<Results<Ok<ReadState>, ProblemHttpResult>> Handle(
-        Guid channelId, Request? body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    /// <summary>Moves the caller's read position in the channel (never backwards); their other tabs hear of it.</summary>
+    [Function(nameof(MarkRead))]
+    [Caller(Caller.Person), JsonBody(typeof(Request), required: false)]
+    public async Task<Results<Ok<ReadState>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/channels/{channelId:guid}/read")] HttpRequest req, Guid channelId)
     {
+        var body = await req.ReadJsonOrDefaultAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace AgentLink.Functions.Messages;
 
-public static class PostMessage
+public sealed class PostMessage(NpgsqlDataSource dataSource, WorkspaceWriter writer, IEventBus bus, IOptions<ChatLimits> limits)
 {
     public sealed record Request(string? Text, Guid? ParentId);
 
@@ -14,15 +14,18 @@ public static class PostMessage
         where id = @parentId and channel_id = @channelId and deleted_at is null
         """;
 
-    /// <summary>
-    /// One transaction writes the message, its mentions, the thread counters, the
-    /// events and what agents are owed (batched with concurrent posts of the workspace
-    /// by the <see cref="WorkspaceWriter"/>); the bus and the bridge hear of it only after commit.
-    /// </summary>
-    public static async Task<Results<Created<MessageView>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid channelId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, WorkspaceWriter writer, IEventBus bus,
-        IOptions<ChatLimits> limits, CancellationToken ct)
+    // One transaction writes the message, its mentions, the thread counters, the events and what
+    // agents are owed (batched with concurrent posts of the workspace by the WorkspaceWriter);
+    // the bus and the bridge hear of it only after commit.
+    /// <summary>Posts a message in a channel or DM, or a reply in a thread (parentId). Mentions are written &lt;@userId&gt;.</summary>
+    [Function(nameof(PostMessage))]
+    [Caller(Caller.Person), JsonBody(typeof(Request))]
+    public async Task<Results<Created<MessageView>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/channels/{channelId:guid}/messages")] HttpRequest req, Guid channelId)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var text = body.Text?.Trim();
         var max = limits.Value.MaxMessageLength;
         var check = new Validate().Required("text", text, max);

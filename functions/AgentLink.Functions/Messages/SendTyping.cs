@@ -2,12 +2,16 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Messages;
 
-public static class SendTyping
+public sealed class SendTyping(NpgsqlDataSource dataSource, IEventBus bus)
 {
-    /// <summary>An ephemeral signal: straight to the bus, never stored or replayed. Clients send it at most every few seconds.</summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> Handle(
-        Guid channelId, ClaimsPrincipal user, NpgsqlDataSource dataSource, IEventBus bus, CancellationToken ct)
+    /// <summary>Says the caller is typing: an ephemeral signal, straight to the bus, never stored or replayed. Send it at most every few seconds.</summary>
+    [Function(nameof(SendTyping))]
+    [Caller(Caller.Person)]
+    public async Task<Results<NoContent, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/channels/{channelId:guid}/typing")] HttpRequest req, Guid channelId)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId);

@@ -2,7 +2,7 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Messages;
 
-public static class ToggleReaction
+public sealed class ToggleReaction(NpgsqlDataSource dataSource, EventPublisher events)
 {
     public sealed record Request(string? Emoji);
 
@@ -15,9 +15,14 @@ public static class ToggleReaction
         """;
 
     /// <summary>Adds the caller's reaction, or removes it when already there.</summary>
-    public static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid messageId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    [Function(nameof(ToggleReaction))]
+    [Caller(Caller.Person), JsonBody(typeof(Request))]
+    public async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/messages/{messageId:guid}/reactions")] HttpRequest req, Guid messageId)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var emoji = body.Emoji?.Trim();
         var check = new Validate()
             .Required("emoji", emoji, 32)

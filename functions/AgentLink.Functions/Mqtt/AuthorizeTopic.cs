@@ -1,16 +1,13 @@
 using AgentLink.Core.Agents;
 using AgentLink.Core.Options;
 using Microsoft.Extensions.Options;
-using static AgentLink.Functions.Mqtt.BrokerHooksApi;
 
 namespace AgentLink.Functions.Mqtt;
 
-public static class AuthorizeTopic
+public sealed class AuthorizeTopic(NpgsqlDataSource dataSource, AgentTopicAcl acl, AgentTopics topics, IOptions<MqttOptions> options)
 {
-    /// <summary>
-    /// Action is "publish" or "subscribe" (EMQX); or acc is 1 read, 2 write, 4 subscribe (mosquitto-go-auth).
-    /// The broker does not resend the password here, so the agent is found by its user id (username).
-    /// </summary>
+    // Action is "publish" or "subscribe" (EMQX); or acc is 1 read, 2 write, 4 subscribe (mosquitto-go-auth).
+    // The broker does not resend the password here, so the agent is found by its user id (username).
     public sealed record Request(string? ClientId, string? Username, string? Topic, string? Action, int? Acc);
 
     private const string AgentSql = """
@@ -19,9 +16,14 @@ public static class AuthorizeTopic
         where ra.user_id = @userId
         """;
 
-    public static async Task<Results<Ok<HookResult>, ValidationProblem>> Handle(
-        Request body, NpgsqlDataSource dataSource, AgentTopicAcl acl, AgentTopics topics, IOptions<MqttOptions> options, CancellationToken ct)
+    /// <summary>Broker hook, SUBSCRIBE and PUBLISH: may this client use this topic? An agent only its own topics and its channels'.</summary>
+    [Function(nameof(AuthorizeTopic))]
+    [Caller(Caller.Broker), RateLimit(RateLimitPolicies.BrokerHooks), JsonBody(typeof(Request))]
+    public async Task<Results<Ok<HookResult>, ValidationProblem>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/mqtt/acl")] HttpRequest req)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
         MqttAccess? access = (body.Action?.ToLowerInvariant(), body.Acc) switch
         {
             ("publish", _) or (null, 2) => MqttAccess.Publish,

@@ -2,7 +2,7 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Workspaces;
 
-public static class AcceptInvite
+public sealed class AcceptInvite(NpgsqlDataSource dataSource, EventPublisher events, TimeProvider clock)
 {
     private const string JoinSql = """
         insert into memberships (workspace_id, user_id, role) values (@workspaceId, @userId, @role)
@@ -25,10 +25,14 @@ public static class AcceptInvite
         where w.id = @workspaceId
         """;
 
-    /// <summary>Joins the workspace with the invite's role (a member keeps their role) and #general.</summary>
-    public static async Task<Results<Ok<WorkspaceView>, ProblemHttpResult>> Handle(
-        string token, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, TimeProvider clock, CancellationToken ct)
+    /// <summary>Joins the workspace with the invite's role (a member keeps their role), and its #general.</summary>
+    [Function(nameof(AcceptInvite))]
+    [Caller(Caller.Person)]
+    public async Task<Results<Ok<WorkspaceView>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/invites/{token}/accept")] HttpRequest req, string token)
     {
+        var ct = req.HttpContext.RequestAborted;
+        var user = req.HttpContext.User;
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

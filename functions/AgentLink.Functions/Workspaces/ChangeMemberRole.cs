@@ -2,28 +2,33 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Workspaces;
 
-public static class ChangeMemberRole
+public sealed class ChangeMemberRole(NpgsqlDataSource dataSource, EventPublisher events)
 {
     public sealed record Request(string? Role);
 
+    public sealed record MemberRoleView(Guid UserId, string Role);
+
+    // The owner guard is in the WHERE: the owner's row never changes here, whatever was read before.
     private const string UpdateSql = """
         update memberships set role = @role
         where workspace_id = @workspaceId and user_id = @userId and role <> 'owner'
         returning role
         """;
 
-    /// <summary>Owner only. The owner's own role cannot be changed here.</summary>
-    public static async Task<Results<Ok<MemberRoleView>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid workspaceId, Guid userId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, CancellationToken ct)
+    /// <summary>The owner changes a member's role (admin, member, viewer). The owner's own role cannot change here.</summary>
+    [Function(nameof(ChangeMemberRole))]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Owner), JsonBody(typeof(Request))]
+    public async Task<Results<Ok<MemberRoleView>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/workspaces/{workspaceId:guid}/members/{userId:guid}")] HttpRequest req,
+        Guid workspaceId, Guid userId)
     {
+        var body = await req.ReadJsonAsync<Request>();
+        var ct = req.HttpContext.RequestAborted;
         var check = new Validate().Check(body.Role is not null && Roles.Grantable.Contains(body.Role), "role", "One of admin, member, viewer.");
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var callerRole = await WorkspaceAccess.RoleAsync(conn, workspaceId, user.UserId(), tx);
-        if (callerRole is null) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
-        if (callerRole != Roles.Owner) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Only the owner changes roles.");
         var targetRole = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, tx);
         if (targetRole is null) return ApiProblem.NotFound(ErrorCodes.MemberNotFound, "Member");
         if (targetRole == Roles.Owner) return ApiProblem.Conflict(ErrorCodes.OwnerImmutable, "The owner's role cannot change.");
@@ -36,6 +41,4 @@ public static class ChangeMemberRole
         await events.PublishAsync(e, ct);
         return TypedResults.Ok(view);
     }
-
-    public sealed record MemberRoleView(Guid UserId, string Role);
 }

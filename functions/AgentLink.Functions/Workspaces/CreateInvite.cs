@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Workspaces;
 
-public static class CreateInvite
+public sealed class CreateInvite(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public const int DefaultHours = 7 * 24;
     public const int MaxHours = 30 * 24;
@@ -15,26 +15,26 @@ public static class CreateInvite
         values (@workspaceId, @hash, @role, @userId, @expiresAt)
         """;
 
-    /// <summary>Owners and admins invite; only the owner may invite an admin.</summary>
-    public static async Task<Results<Created<InviteView>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid workspaceId, Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    /// <summary>An invite link into the workspace. Owners and admins invite; only the owner may invite an admin.</summary>
+    [Function(nameof(CreateInvite))]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Admin), JsonBody(typeof(Request), required: false)]
+    public async Task<Results<Created<InviteView>, ValidationProblem, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/workspaces/{workspaceId:guid}/invites")] HttpRequest req, Guid workspaceId)
     {
+        var body = await req.ReadJsonOrDefaultAsync<Request>() ?? new Request(null, null);
         var role = body.Role ?? Roles.Member;
         var hours = body.ExpiresInHours ?? DefaultHours;
         var check = new Validate()
             .Check(Roles.Grantable.Contains(role), "role", "One of admin, member, viewer.")
             .Check(hours is >= 1 and <= MaxHours, "expiresInHours", $"Between 1 and {MaxHours}.");
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
-
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var callerRole = await WorkspaceAccess.RoleAsync(conn, workspaceId, user.UserId());
-        if (callerRole is null) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
-        if (!Roles.IsAdmin(callerRole)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Only owners and admins invite.");
-        if (role == Roles.Admin && callerRole != Roles.Owner) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Only the owner invites admins.");
+        if (role == Roles.Admin && FunctionGate.WorkspaceRole(req.HttpContext) != Roles.Owner)
+            return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Only the owner invites admins.");
 
         var token = InviteTokens.New();
         var expiresAt = clock.GetUtcNow().AddHours(hours);
-        await conn.ExecuteAsync(InsertSql, new { workspaceId, hash = InviteTokens.Hash(token), role, userId = user.UserId(), expiresAt });
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
+        await conn.ExecuteAsync(InsertSql, new { workspaceId, hash = InviteTokens.Hash(token), role, userId = req.HttpContext.User.UserId(), expiresAt });
         var view = new InviteView(token, $"/invite/{token}", workspaceId, role, expiresAt);
         return TypedResults.Created(view.Url, view);
     }

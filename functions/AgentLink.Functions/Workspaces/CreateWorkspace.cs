@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Workspaces;
 
-public static class CreateWorkspace
+public sealed class CreateWorkspace(NpgsqlDataSource dataSource)
 {
     public sealed record Request(string? Name);
 
@@ -12,16 +12,19 @@ public static class CreateWorkspace
         select w.id, w.name, 'owner' as role, w.owner_id, w.created_at from w
         """;
 
-    /// <summary>The creator becomes owner; #general is created with them in it.</summary>
-    public static async Task<Results<Created<WorkspaceView>, ValidationProblem>> Handle(
-        Request body, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    /// <summary>Creates a workspace: the creator becomes its owner, and #general is created with them in it.</summary>
+    [Function(nameof(CreateWorkspace))]
+    [Caller(Caller.Person), JsonBody(typeof(Request))]
+    public async Task<Results<Created<WorkspaceView>, ValidationProblem>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/workspaces")] HttpRequest req)
     {
+        var body = await req.ReadJsonAsync<Request>();
         var name = body.Name?.Trim();
         var check = new Validate().Required("name", name, 80);
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var workspace = await conn.QuerySingleAsync<WorkspaceView>(InsertSql, new { name, userId = user.UserId() });
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
+        var workspace = await conn.QuerySingleAsync<WorkspaceView>(InsertSql, new { name, userId = req.HttpContext.User.UserId() });
         return TypedResults.Created($"/api/v1/workspaces/{workspace.Id}", workspace);
     }
 }

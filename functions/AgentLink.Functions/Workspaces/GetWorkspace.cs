@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Workspaces;
 
-public static class GetWorkspace
+public sealed class GetWorkspace(NpgsqlDataSource dataSource)
 {
     private const string Sql = """
         select w.id, w.name, m.role, w.owner_id, w.created_at
@@ -8,11 +8,14 @@ public static class GetWorkspace
         where w.id = @workspaceId
         """;
 
-    public static async Task<Results<Ok<WorkspaceView>, ProblemHttpResult>> Handle(
-        Guid workspaceId, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    /// <summary>One workspace the caller belongs to.</summary>
+    [Function(nameof(GetWorkspace))]
+    [Caller(Caller.Person)]
+    public async Task<Results<Ok<WorkspaceView>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}")] HttpRequest req, Guid workspaceId)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var workspace = await conn.QuerySingleOrDefaultAsync<WorkspaceView>(Sql, new { workspaceId, userId = user.UserId() });
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
+        var workspace = await conn.QuerySingleOrDefaultAsync<WorkspaceView>(Sql, new { workspaceId, userId = req.HttpContext.User.UserId() });
         return workspace is null ? ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace") : TypedResults.Ok(workspace);
     }
 }

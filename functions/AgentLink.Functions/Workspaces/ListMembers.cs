@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Workspaces;
 
-public static class ListMembers
+public sealed class ListMembers(NpgsqlDataSource dataSource)
 {
     private const string Sql = """
         select u.id as user_id, u.name, u.email, u.kind, m.role, m.joined_at
@@ -9,12 +9,13 @@ public static class ListMembers
         order by lower(u.name)
         """;
 
-    public static async Task<Results<Ok<IEnumerable<MemberView>>, ProblemHttpResult>> Handle(
-        Guid workspaceId, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    /// <summary>The workspace's people and agents, with their roles.</summary>
+    [Function(nameof(ListMembers))]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Viewer)]
+    public async Task<Results<Ok<IEnumerable<MemberView>>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}/members")] HttpRequest req, Guid workspaceId)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await WorkspaceAccess.RoleAsync(conn, workspaceId, user.UserId()) is null)
-            return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
         return TypedResults.Ok(await conn.QueryAsync<MemberView>(Sql, new { workspaceId }));
     }
 }

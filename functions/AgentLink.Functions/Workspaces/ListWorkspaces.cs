@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Workspaces;
 
-public static class ListWorkspaces
+public sealed class ListWorkspaces(NpgsqlDataSource dataSource)
 {
     private const string Sql = """
         select w.id, w.name, m.role, w.owner_id, w.created_at
@@ -9,9 +9,13 @@ public static class ListWorkspaces
         order by w.created_at
         """;
 
-    public static async Task<IEnumerable<WorkspaceView>> Handle(ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    /// <summary>The workspaces the caller belongs to, with their role in each.</summary>
+    [Function(nameof(ListWorkspaces))]
+    [Caller(Caller.Person)]
+    public async Task<Ok<IEnumerable<WorkspaceView>>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces")] HttpRequest req)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.QueryAsync<WorkspaceView>(Sql, new { userId = user.UserId() });
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
+        return TypedResults.Ok(await conn.QueryAsync<WorkspaceView>(Sql, new { userId = req.HttpContext.User.UserId() }));
     }
 }

@@ -1,6 +1,6 @@
 namespace AgentLink.Functions.Workspaces;
 
-public static class PreviewInvite
+public sealed class PreviewInvite(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public sealed record InvitePreview(Guid WorkspaceId, string WorkspaceName, string Role, DateTime ExpiresAt);
 
@@ -12,10 +12,13 @@ public static class PreviewInvite
         where i.token_hash = @hash
         """;
 
-    /// <summary>Lets the invite page show what the person is about to join.</summary>
-    public static async Task<Results<Ok<InvitePreview>, ProblemHttpResult>> Handle(string token, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    /// <summary>What an invite link leads to, so the invite page can show what the person is about to join.</summary>
+    [Function(nameof(PreviewInvite))]
+    [Caller(Caller.Person)]
+    public async Task<Results<Ok<InvitePreview>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/invites/{token}")] HttpRequest req, string token)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
         var invite = await conn.QuerySingleOrDefaultAsync<InviteRow>(FindSql, new { hash = InviteTokens.Hash(token) });
         if (Problem(invite, clock) is { } problem) return problem;
         return TypedResults.Ok(new InvitePreview(invite!.WorkspaceId, invite.WorkspaceName, invite.Role, invite.ExpiresAt));

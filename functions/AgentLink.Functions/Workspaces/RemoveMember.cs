@@ -2,21 +2,24 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Workspaces;
 
-public static class RemoveMember
+public sealed class RemoveMember(NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus)
 {
     /// <summary>
-    /// A member may leave; the owner removes anyone else; an admin removes members and viewers.
-    /// The owner cannot be removed (transfer is not offered yet). Removing an agent also
-    /// revokes its MQTT identity and drops its connection.
+    /// Takes someone out of the workspace. A member may leave; the owner removes anyone else; an admin
+    /// removes members and viewers. The owner cannot be removed (transfer is not offered yet).
+    /// Removing an agent also revokes its MQTT identity and drops its connection.
     /// </summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> Handle(
-        Guid workspaceId, Guid userId, ClaimsPrincipal user, NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus, CancellationToken ct)
+    [Function(nameof(RemoveMember))]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Viewer)]
+    public async Task<Results<NoContent, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/workspaces/{workspaceId:guid}/members/{userId:guid}")] HttpRequest req,
+        Guid workspaceId, Guid userId)
     {
-        var callerId = user.UserId();
+        var ct = req.HttpContext.RequestAborted;
+        var callerId = req.HttpContext.User.UserId();
+        var callerRole = FunctionGate.WorkspaceRole(req.HttpContext);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var callerRole = await WorkspaceAccess.RoleAsync(conn, workspaceId, callerId, tx);
-        if (callerRole is null) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
         var targetRole = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, tx);
         if (targetRole is null) return ApiProblem.NotFound(ErrorCodes.MemberNotFound, "Member");
         if (targetRole == Roles.Owner) return ApiProblem.Conflict(ErrorCodes.OwnerImmutable, "The owner cannot be removed.");

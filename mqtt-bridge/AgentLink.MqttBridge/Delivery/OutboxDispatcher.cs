@@ -9,8 +9,9 @@ namespace AgentLink.MqttBridge.Delivery;
 
 /// <summary>
 /// Publishes agent_outbox rows, per stream (an agent's inbox, a channel's topic), in id order,
-/// and marks them delivered. Woken by the outbox signal on the bus, by an agent subscribing to
-/// its inbox, and by a sweep every second (the signal is at-most-once). One flush per stream at
+/// and marks them delivered. Woken by the outbox signal on the bus (sent after each commit that
+/// owes agents something, and again by the SweepAgentOutbox timer function as a backstop, since
+/// the signal is at-most-once) and by an agent subscribing to its inbox. One flush per stream at
 /// a time: in this process by a per-stream flag, across bridge instances by a PostgreSQL
 /// advisory lock held for the flush. Delivery is at least once; agents de-duplicate by id.
 /// </summary>
@@ -19,7 +20,6 @@ public sealed class OutboxDispatcher(
     : BackgroundService
 {
     public const int Batch = 200;
-    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
     private sealed record Row(long Id, Guid MessageId, string Target, string Payload, Guid WorkspaceId, Guid? ChannelId, Guid? AuthorId,
         Guid? AgentUserId, string? AgentId);
@@ -36,13 +36,6 @@ public sealed class OutboxDispatcher(
     private const string LockSql = "select pg_try_advisory_xact_lock(hashtextextended(@streamId::text, 7))";
 
     private const string DeliveredSql = "update agent_outbox set delivered_at = now() where id = any(@ids)";
-
-    // Streams that could make progress: channel topics always, inboxes of agents that are not offline.
-    private const string SweepSql = """
-        select distinct o.stream_id from agent_outbox o left join remote_agents ra on ra.user_id = o.agent_user_id
-        where o.delivered_at is null and (o.target = 'channel' or ra.status <> 'offline')
-        limit 1000
-        """;
 
     private sealed class StreamState
     {
@@ -143,18 +136,7 @@ public sealed class OutboxDispatcher(
             if (Guid.TryParse(message, out var agentUserId)) await transport.DisconnectAgentAsync(agentUserId);
         }, stoppingToken);
 
-        using var timer = new PeriodicTimer(SweepInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
-                foreach (var streamId in await conn.QueryAsync<Guid>(SweepSql)) Kick(streamId);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Outbox sweep failed; retrying");
-            }
-        }
+        try { await Task.Delay(Timeout.Infinite, stoppingToken); }
+        catch (OperationCanceledException) { }
     }
 }

@@ -1,10 +1,8 @@
 using System.Text.Json;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Events;
-using AgentLink.Core.Options;
 using AgentLink.MqttBridge.Delivery;
 using Dapper;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AgentLink.MqttBridge.Presence;
@@ -12,13 +10,11 @@ namespace AgentLink.MqttBridge.Presence;
 /// <summary>
 /// Agent presence, kept in remote_agents (status, last_seen) so every instance and the
 /// web page agree. It moves on: connect (online), status reports and heartbeats on the
-/// status topic, the last will or a disconnect (offline), and a server-side timeout for an
-/// agent that stopped reporting. Each change is announced on the workspace's status topic,
-/// which the SSE relay streams to browsers.
+/// status topic, the last will or a disconnect (offline); an agent that stopped reporting is
+/// timed out by the MarkSilentAgentsOffline timer function. Each change is announced on the
+/// workspace's status topic, which the SSE relay streams to browsers.
 /// </summary>
-public sealed class AgentPresence(
-    NpgsqlDataSource dataSource, IEventBus bus, OutboxDispatcher dispatcher, IOptions<MqttOptions> options, ILogger<AgentPresence> logger)
-    : BackgroundService
+public sealed class AgentPresence(NpgsqlDataSource dataSource, IEventBus bus, OutboxDispatcher dispatcher, ILogger<AgentPresence> logger)
 {
     public static readonly string[] States = ["online", "busy", "away", "offline"];
 
@@ -28,12 +24,6 @@ public sealed class AgentPresence(
         update remote_agents set status = @status, last_seen = now()
         where user_id = @userId
         returning (select status from before) as previous, last_seen
-        """;
-
-    private const string TimeoutSql = """
-        update remote_agents set status = 'offline'
-        where status <> 'offline' and last_seen < now() - make_interval(secs => @seconds)
-        returning user_id, workspace_id, last_seen
         """;
 
     /// <summary>Reads a status payload: {"state": "online"|"busy"|"away"|"offline"}. Null when it is not one.</summary>
@@ -66,32 +56,6 @@ public sealed class AgentPresence(
         if (r.Previous == "offline") dispatcher.Kick(agent.UserId);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Check often enough that a timeout is noticed within a few percent of its length.
-        var period = TimeSpan.FromSeconds(Math.Clamp(options.Value.PresenceTimeoutSeconds / 10.0, 0.5, 5));
-        using var timer = new PeriodicTimer(period);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var conn = await dataSource.OpenConnectionAsync(stoppingToken);
-                var expired = await conn.QueryAsync<(Guid UserId, Guid WorkspaceId, DateTime LastSeen)>(
-                    TimeoutSql, new { seconds = (double)options.Value.PresenceTimeoutSeconds });
-                foreach (var (userId, workspaceId, lastSeen) in expired) await AnnounceAsync(workspaceId, userId, "offline", lastSeen);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Agent presence sweep failed; retrying");
-            }
-        }
-    }
-
-    private async Task AnnounceAsync(Guid workspaceId, Guid userId, string status, DateTime lastSeen)
-    {
-        var e = new WorkspaceEvent(workspaceId, null, EventTypes.Presence, null, null,
-            WorkspaceEvent.ToData(new { userId, kind = "agent", status, lastSeen }));
-        try { await bus.PublishAsync(BusTopics.WorkspaceStatus(workspaceId), e.ToJson()); }
-        catch (Exception ex) { logger.LogWarning(ex, "Announcing presence of agent {UserId} failed", userId); }
-    }
+    private Task AnnounceAsync(Guid workspaceId, Guid userId, string status, DateTime lastSeen) =>
+        AgentPresenceEvents.AnnounceAsync(bus, workspaceId, userId, status, lastSeen, logger);
 }

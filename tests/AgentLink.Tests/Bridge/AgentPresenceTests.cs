@@ -99,6 +99,8 @@ internal static class PresenceSettings
         ["AgentLink:Mqtt:KeepAliveSeconds"] = AgentPresenceTests.KeepAliveSeconds.ToString(),
         ["AgentLink:Mqtt:HeartbeatSeconds"] = AgentPresenceTests.HeartbeatSeconds.ToString(),
         ["AgentLink:Mqtt:PresenceTimeoutSeconds"] = AgentPresenceTests.TimeoutSeconds.ToString(),
+        // The timeout is checked by a timer function; with a 3 s timeout, check every second.
+        ["AgentLink:Timers:AgentPresenceTimeout"] = "* * * * * *",
     };
 }
 

@@ -1,25 +1,5 @@
 namespace AgentLink.Functions.Channels;
 
-public static class ChannelsApi
-{
-    public static RouteGroupBuilder MapChannelsApi(this RouteGroupBuilder v1)
-    {
-        var ws = v1.MapGroup("/workspaces/{workspaceId:guid}").WithTags("Channels").RequireAuthorization();
-        ws.MapGet("/channels", ListChannels.Handle);
-        ws.MapPost("/channels", CreateChannel.Handle);
-        ws.MapPost("/dms", OpenDm.Handle);
-
-        var channel = v1.MapGroup("/channels/{channelId:guid}").WithTags("Channels").RequireAuthorization();
-        channel.MapGet("/", GetChannel.Handle);
-        channel.MapPost("/join", JoinChannel.Handle);
-        channel.MapPost("/leave", LeaveChannel.Handle);
-        channel.MapPost("/archive", ArchiveChannel.Handle);
-        channel.MapGet("/members", ListChannelMembers.Handle);
-        channel.MapPost("/members", AddChannelMember.Handle);
-        return v1;
-    }
-}
-
 public sealed record DmPeer(Guid Id, string Name, string Kind);
 
 /// <summary>A channel as one user sees it: membership, read position and unread count included.</summary>

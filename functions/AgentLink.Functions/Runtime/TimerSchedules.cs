@@ -1,0 +1,23 @@
+namespace AgentLink.Functions.Runtime;
+
+/// <summary>
+/// The timer functions' schedules: app settings, so an install (or a test) can change them. The
+/// Functions host resolves %Name% from the Function App's settings (infra/azure sets each one);
+/// the standalone runtime from configuration, where these defaults apply unless overridden.
+/// </summary>
+public static class TimerSchedules
+{
+    public const string OutboxSweep = "%AgentLink:Timers:OutboxSweep%";
+    public const string AgentPresenceTimeout = "%AgentLink:Timers:AgentPresenceTimeout%";
+    public const string Retention = "%AgentLink:Timers:Retention%";
+
+    /// <summary>Six-field NCRONTAB (seconds first), UTC.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
+    {
+        // A backstop: the bridge flushes at once when signalled, or when an agent comes back.
+        ["AgentLink:Timers:OutboxSweep"] = "*/5 * * * * *",
+        // An agent silent for PresenceTimeoutSeconds (45 by default) is offline within 5 s more.
+        ["AgentLink:Timers:AgentPresenceTimeout"] = "*/5 * * * * *",
+        ["AgentLink:Timers:Retention"] = "0 */10 * * * *",
+    };
+}
