@@ -2,6 +2,7 @@ using AgentLink.Core.Hosting;
 using AgentLink.Functions.Auth;
 using AgentLink.Functions.Runtime;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AgentLink.Functions;
 
@@ -19,7 +20,7 @@ public static class FunctionsHost
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = TimerSchedules.Defaults! });
         builder.AddAgentLinkDefaults();
         var services = builder.Services;
-        services.AddSingleton(HostJson.Load());
+        services.TryAddSingleton(HostJson.Load());
         services.AddSingleton(FunctionCatalog.App);
         services.AddSingleton<FunctionGate>();
         services.AddSingleton<FunctionRateLimiter>();
