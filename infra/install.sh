@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack needs and is missing: PostgreSQL 15 + pgvector,
-# Redis, Mosquitto (the external-broker mode and its tests), Node/npm (for the web app's TypeScript build) and, with --browser,
+# Redis, Mosquitto (the external-broker mode and its tests), Node/npm (the web app's build, Azurite
+# and the container linters of infra/tools) and, with --browser,
 # Chromium for the browser tests. Idempotent: a second run only checks.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -83,4 +84,10 @@ if [ ! -f "$pg_sharedir/extension/vector.control" ]; then
     rm -rf "$work"
   fi
 fi
-ok "dependencies present (PostgreSQL 15 + pgvector, Redis, Mosquitto, Node $(node --version 2>/dev/null || echo '?'))"
+# Node tools of the stack and its checks (Azurite, container linters), pinned by infra/tools/package-lock.json.
+if [ ! -d "$TOOLS_DIR/node_modules" ] || [ "$TOOLS_DIR/package-lock.json" -nt "$TOOLS_DIR/node_modules/.package-lock.json" ]; then
+  step "installing the stack's Node tools (Azurite, linters)"
+  (cd "$TOOLS_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+ok "dependencies present (PostgreSQL 15 + pgvector, Redis, Mosquitto, Azurite, Node $(node --version 2>/dev/null || echo '?'))"

@@ -88,7 +88,8 @@ step "migrating the database"
 env "${common[@]}" dotnet "$functions_dll" migrate
 
 step "starting the functions host, the MQTT bridge and the web app"
-start_app functions "$functions_dll" "http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT" "${common[@]}"
+# AzureWebJobsStorage is what the Functions host uses under Azure; locally it is the stack's Azurite.
+start_app functions "$functions_dll" "http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT" "${common[@]}" "AzureWebJobsStorage=$AGENTLINK_STORAGE"
 start_app bridge "$bridge_dll" "http://127.0.0.1:$AGENTLINK_BRIDGE_PORT" "${common[@]}"
 start_app web "$web_dll" "http://0.0.0.0:$AGENTLINK_WEB_PORT" "${common[@]}" \
   "AgentLink__Web__FunctionsUrl=http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts or stops the local data stack: PostgreSQL 15 (with pgvector), Redis and
-# Mosquitto (an external MQTT broker for the bridge's external mode and its tests),
-# on loopback, in a private state folder. Idempotent: `up` twice, or `up` after
+# Starts or stops the local data stack: PostgreSQL 15 (with pgvector), Redis,
+# Mosquitto (an external MQTT broker for the bridge's external mode and its tests) and
+# Azurite (Azure Storage: AzureWebJobsStorage, and blobs), on loopback, in a private state folder. Idempotent: `up` twice, or `up` after
 # a crash or a kill -9, just works.
 #   infra/stack.sh up | down | status
 set -euo pipefail
@@ -10,6 +10,7 @@ source "$(dirname "$0")/lib.sh"
 pg_dir="$AGENTLINK_STATE_DIR/pg"
 redis_dir="$AGENTLINK_STATE_DIR/redis"
 mosquitto_dir="$AGENTLINK_STATE_DIR/mosquitto"
+azurite_dir="$AGENTLINK_STATE_DIR/azurite"
 mosquitto_bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 
 # From / so that a checkout in a private folder does not make runuser complain about the cwd.
@@ -101,6 +102,33 @@ CONF
   die "Mosquitto did not start (see $mosquitto_dir/mosquitto.log)"
 }
 
+# Azurite answers any request on its blob port (an unauthenticated one with a 4xx).
+azurite_ready() { curl -s -o /dev/null "http://127.0.0.1:$AGENTLINK_AZURITE_PORT/devstoreaccount1?comp=list" 2>/dev/null; }
+
+azurite_up() {
+  if azurite_ready; then
+    [ -f "$azurite_dir/azurite.pid" ] && kill -0 "$(cat "$azurite_dir/azurite.pid")" 2>/dev/null \
+      || die "port $AGENTLINK_AZURITE_PORT answers but is not our Azurite; stop it, or set AGENTLINK_AZURITE_PORT"
+    ok "Azurite already running on 127.0.0.1:$AGENTLINK_AZURITE_PORT"; return
+  fi
+  [ -x "$TOOLS_DIR/node_modules/.bin/azurite" ] || die "Azurite is not installed; run infra/install.sh"
+  step "starting Azurite on 127.0.0.1:$AGENTLINK_AZURITE_PORT-$((AGENTLINK_AZURITE_PORT + 2))"
+  mkdir -p "$azurite_dir/data"
+  setsid nohup "$TOOLS_DIR/node_modules/.bin/azurite" --silent --disableTelemetry --skipApiVersionCheck --location "$azurite_dir/data" \
+    --blobHost 127.0.0.1 --blobPort "$AGENTLINK_AZURITE_PORT" --queueHost 127.0.0.1 --queuePort "$((AGENTLINK_AZURITE_PORT + 1))" \
+    --tableHost 127.0.0.1 --tablePort "$((AGENTLINK_AZURITE_PORT + 2))" >"$azurite_dir/azurite.log" 2>&1 < /dev/null &
+  echo $! > "$azurite_dir/azurite.pid"
+  for _ in $(seq 1 100); do azurite_ready && return; sleep 0.1; done
+  tail -n 20 "$azurite_dir/azurite.log" >&2
+  die "Azurite did not start (see $azurite_dir/azurite.log)"
+}
+
+azurite_down() {
+  if [ -f "$azurite_dir/azurite.pid" ] && kill -0 "$(cat "$azurite_dir/azurite.pid")" 2>/dev/null; then
+    step "stopping Azurite"; kill "$(cat "$azurite_dir/azurite.pid")" 2>/dev/null || true
+  fi
+}
+
 mosquitto_down() {
   if [ -f "$mosquitto_dir/mosquitto.pid" ] && kill -0 "$(cat "$mosquitto_dir/mosquitto.pid")" 2>/dev/null; then
     step "stopping Mosquitto"; kill "$(cat "$mosquitto_dir/mosquitto.pid")" 2>/dev/null || true
@@ -119,11 +147,12 @@ redis_down() {
 }
 
 case "${1:-}" in
-  up) pg_up; redis_up; mosquitto_up; ok "data stack up (state in $AGENTLINK_STATE_DIR)" ;;
-  down) mosquitto_down; redis_down; pg_down; ok "data stack down" ;;
+  up) pg_up; redis_up; mosquitto_up; azurite_up; ok "data stack up (state in $AGENTLINK_STATE_DIR)" ;;
+  down) azurite_down; mosquitto_down; redis_down; pg_down; ok "data stack down" ;;
   status)
     pg_ready && echo "postgres: up (127.0.0.1:$AGENTLINK_PG_PORT)" || echo "postgres: down"
     redis_ready && echo "redis: up (127.0.0.1:$AGENTLINK_REDIS_PORT)" || echo "redis: down"
-    mosquitto_ready && echo "mosquitto: up (127.0.0.1:$AGENTLINK_MOSQUITTO_PORT)" || echo "mosquitto: down" ;;
+    mosquitto_ready && echo "mosquitto: up (127.0.0.1:$AGENTLINK_MOSQUITTO_PORT)" || echo "mosquitto: down"
+    azurite_ready && echo "azurite: up (blob 127.0.0.1:$AGENTLINK_AZURITE_PORT)" || echo "azurite: down" ;;
   *) die "usage: infra/stack.sh up|down|status" ;;
 esac

@@ -15,6 +15,14 @@ public static class TestEnvironment
 
     public static string Redis => $"127.0.0.1:{RedisPort}";
 
+    public static int AzuritePort => int.Parse(Environment.GetEnvironmentVariable("AGENTLINK_AZURITE_PORT") ?? "51000");
+
+    /// <summary>The stack's Azurite, with its well-known development account (what AzureWebJobsStorage points at locally).</summary>
+    public static string Storage =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{AzuritePort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{AzuritePort + 1}/devstoreaccount1;";
+
     public static int MosquittoPort => int.Parse(Environment.GetEnvironmentVariable("AGENTLINK_MOSQUITTO_PORT") ?? "51883");
 
     /// <summary>A TCP port nothing listens on right now.</summary>
