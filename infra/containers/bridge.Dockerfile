@@ -6,7 +6,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY functions/AgentLink.Core/ functions/AgentLink.Core/
 COPY mqtt-bridge/AgentLink.MqttBridge/ mqtt-bridge/AgentLink.MqttBridge/
-RUN dotnet publish mqtt-bridge/AgentLink.MqttBridge/AgentLink.MqttBridge.csproj -c Release -o /app --nologo
+RUN dotnet publish mqtt-bridge/AgentLink.MqttBridge/AgentLink.MqttBridge.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app

@@ -9,7 +9,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props host.json ./
 COPY functions/ functions/
-RUN dotnet publish functions/AgentLink.Functions/AgentLink.Functions.csproj -c Release -o /app --nologo
+RUN dotnet publish functions/AgentLink.Functions/AgentLink.Functions.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app --nologo
 
 FROM mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0 AS azure-functions
 ENV AzureWebJobsScriptRoot=/home/site/wwwroot \

@@ -14,7 +14,7 @@ COPY global.json Directory.Build.props Directory.Packages.props host.json ./
 COPY functions/ functions/
 COPY web/AgentLink.Web/ web/AgentLink.Web/
 COPY --from=app /src/web/AgentLink.Web/wwwroot/app/ web/AgentLink.Web/wwwroot/app/
-RUN dotnet publish web/AgentLink.Web/AgentLink.Web.csproj -c Release -o /app --nologo
+RUN dotnet publish web/AgentLink.Web/AgentLink.Web.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app

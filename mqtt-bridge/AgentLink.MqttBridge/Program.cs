@@ -6,7 +6,8 @@ public static class Program
 {
     public static async Task Main(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Content root = the app folder: settings are read (and watched) there, not in the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddAgentLinkBridge();
         var app = builder.Build();
         app.UseAgentLinkDefaults();

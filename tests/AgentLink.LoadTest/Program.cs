@@ -1,5 +1,12 @@
 using AgentLink.LoadTest;
 
+if (Array.IndexOf(args, "--cold-start") is var cold and >= 0)
+{
+    var coldRuns = Array.IndexOf(args, "--runs") is var r and >= 0 ? int.Parse(args[r + 1]) : 10;
+    await ColdStart.RunAsync(args[cold + 1], coldRuns);
+    return;
+}
+
 // Measures send -> delivery latency on a running stack (start it with infra/run.sh): a person posting
 // over HTTP, or (--agents N) agents publishing over MQTT, to SSE listeners; or (--mosquitto-ceiling)
 // the same MQTT load through a bare broker with no AgentLink and no persistence.

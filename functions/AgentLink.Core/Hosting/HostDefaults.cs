@@ -62,6 +62,7 @@ public static class HostDefaults
         var limits = configuration.GetSection(ChatLimits.Section).Get<ChatLimits>() ?? new ChatLimits();
         if (builder is WebApplicationBuilder web) web.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
 
+        services.AddHostedService<ConnectionWarmup>();
         var health = services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"]);
         if ((configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new()).UsesRedis)
             health.AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
