@@ -3,6 +3,7 @@
 global using System.Security.Claims;
 global using AgentLink.Core.Auth;
 global using AgentLink.Core.Chat;
+global using AgentLink.Core.Data;
 global using AgentLink.Core.Http;
 global using AgentLink.Functions.Common;
 global using AgentLink.Functions.Runtime;

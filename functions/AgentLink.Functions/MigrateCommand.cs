@@ -1,4 +1,3 @@
-using AgentLink.Core.Data;
 using AgentLink.Core.Options;
 
 namespace AgentLink.Functions;

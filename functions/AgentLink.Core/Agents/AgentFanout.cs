@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Data;
 using Dapper;
 
@@ -24,9 +25,9 @@ public sealed record AgentFanout(IReadOnlyList<AgentRecipient> Inbox, bool Chann
         """;
 
     public static async Task<AgentFanout> ForPostAsync(
-        IDbConnection conn, Guid workspaceId, Guid channelId, bool isDm, Guid authorId, Guid[] mentions, IDbTransaction? tx = null)
+        IDbConnection conn, Guid workspaceId, Guid channelId, bool isDm, Guid authorId, Guid[] mentions, CancellationToken ct, IDbTransaction? tx = null)
     {
-        var agents = (await conn.QueryAsync<Guid>(AgentMembersSql, new { workspaceId, channelId, authorId }, tx)).ToArray();
+        var agents = (await conn.QueryAsync<Guid>(Cmd.For(AgentMembersSql, new { workspaceId, channelId, authorId }, ct, tx))).ToArray();
         return From(agents, isDm, mentions);
     }
 

@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Data;
 using AgentLink.Core.Chat;
 using AgentLink.Core.Events;
@@ -25,7 +26,7 @@ public static class AgentOutbox
         """;
 
     /// <summary>Queues a new message for its agent recipients; returns the streams written (for the signal).</summary>
-    public static async Task<IReadOnlyList<Guid>> EnqueuePostAsync(IDbConnection conn, IDbTransaction tx, AgentFanout fanout, MessageView message)
+    public static async Task<IReadOnlyList<Guid>> EnqueuePostAsync(IDbConnection conn, IDbTransaction tx, AgentFanout fanout, MessageView message, CancellationToken ct)
     {
         if (fanout.IsEmpty) return [];
         var streams = new List<Guid>();
@@ -34,22 +35,22 @@ public static class AgentOutbox
             var envelopes = fanout.Inbox
                 .Select(r => AgentEnvelope.Create(message.WorkspaceId, InboxTypes.Message, new { reason = r.Reason, message }))
                 .ToList();
-            await conn.ExecuteAsync(InboxSql, new
+            await conn.ExecuteAsync(Cmd.For(InboxSql, new
             {
                 workspaceId = message.WorkspaceId,
                 ids = envelopes.Select(e => e.Id).ToArray(),
                 agents = fanout.Inbox.Select(r => r.UserId).ToArray(),
                 payloads = envelopes.Select(e => e.ToJson()).ToArray(),
-            }, tx);
+            }, ct, tx));
             streams.AddRange(fanout.Inbox.Select(r => r.UserId));
         }
         if (fanout.ChannelFeed)
         {
             var envelope = AgentEnvelope.Create(message.WorkspaceId, InboxTypes.ChannelMessage, new { message });
-            await conn.ExecuteAsync(ChannelSql, new
+            await conn.ExecuteAsync(Cmd.For(ChannelSql, new
             {
                 id = envelope.Id, workspaceId = message.WorkspaceId, channelId = message.ChannelId, authorId = message.Author.Id, payload = envelope.ToJson(),
-            }, tx);
+            }, ct, tx));
             streams.Add(message.ChannelId);
         }
         return streams;

@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AgentLink.Core.Agents;
@@ -36,8 +37,9 @@ public sealed class AgentKeyAuthenticationHandler(
         var key = header["Bearer ".Length..].Trim();
         if (!AgentKeys.LooksLikeKey(key)) return AuthenticateResult.Fail("Not an agent API key.");
 
-        await using var conn = await dataSource.OpenConnectionAsync(Context.RequestAborted);
-        var registrationId = await conn.QuerySingleOrDefaultAsync<Guid?>(FindSql, new { hash = AgentKeys.Hash(key) });
+        var ct = Context.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var registrationId = await conn.QuerySingleOrDefaultAsync<Guid?>(Cmd.For(FindSql, new { hash = AgentKeys.Hash(key) }, ct));
         if (registrationId is null) return AuthenticateResult.Fail("Unknown API key.");
         var identity = new ClaimsIdentity([new Claim(RegistrationClaim, registrationId.Value.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AgentLink.Core.Http;
@@ -41,8 +42,9 @@ public sealed class SessionAuthenticationHandler(
         var sessionId = tokens.Read(token, clock.GetUtcNow());
         if (sessionId is null) return AuthenticateResult.Fail("Invalid or expired session token.");
 
-        await using var conn = await dataSource.OpenConnectionAsync(Context.RequestAborted);
-        var user = await conn.QuerySingleOrDefaultAsync<(Guid Id, string Name)?>(SessionSql, new { sessionId });
+        var ct = Context.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var user = await conn.QuerySingleOrDefaultAsync<(Guid Id, string Name)?>(Cmd.For(SessionSql, new { sessionId }, ct));
         if (user is null) return AuthenticateResult.Fail("Session ended.");
 
         var identity = new ClaimsIdentity(

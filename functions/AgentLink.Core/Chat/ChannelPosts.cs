@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Events;
 using Dapper;
@@ -39,23 +40,23 @@ public static class ChannelPosts
         select reply_count from thread
         """;
 
-    public static async Task<PostResult> InsertAsync(NpgsqlConnection db, NpgsqlTransaction tx, PostDraft draft, long seq)
+    public static async Task<PostResult> InsertAsync(NpgsqlConnection db, NpgsqlTransaction tx, PostDraft draft, long seq, CancellationToken ct)
     {
         var createdAt = DateTime.UtcNow;
         var (workspaceId, channelId) = (draft.WorkspaceId, draft.ChannelId);
         var message = new MessageView(draft.Id, workspaceId, channelId, seq, draft.ParentId, draft.Author,
             draft.Text, draft.Mentions, [], 0, null, createdAt, null, null);
         var created = new WorkspaceEvent(workspaceId, seq, EventTypes.MessageCreated, channelId, null, WorkspaceEvent.ToData(message));
-        var replyCount = await db.QuerySingleOrDefaultAsync<int?>(InsertSql, new
+        var replyCount = await db.QuerySingleOrDefaultAsync<int?>(Cmd.For(InsertSql, new
         {
             id = draft.Id, workspaceId, channelId, authorId = draft.Author.Id, parentId = draft.ParentId, seq,
             text = draft.Text, createdAt, mentions = draft.Mentions, payload = created.Data.GetRawText(),
-        }, tx);
+        }, ct, tx));
         var events = new List<WorkspaceEvent> { created };
         if (draft.ParentId is { } root)
             events.Add(await WorkspaceEventLog.AppendAsync(db, tx, workspaceId, seq + 1, EventTypes.ThreadUpdated, channelId, null,
-                new { channelId, parentId = root, replyCount, lastReplyAt = createdAt }));
-        var streams = await AgentOutbox.EnqueuePostAsync(db, tx, draft.Agents, message);
+                new { channelId, parentId = root, replyCount, lastReplyAt = createdAt }, ct));
+        var streams = await AgentOutbox.EnqueuePostAsync(db, tx, draft.Agents, message, ct);
         return new PostResult(message, events, streams);
     }
 }

@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Data;
 using System.Text.RegularExpressions;
 using Dapper;
@@ -24,16 +25,16 @@ public static partial class Mentions
     public static Guid[] Parse(string text) =>
         Token().Matches(text).Select(m => Guid.Parse(m.Groups[1].Value)).Distinct().ToArray();
 
-    public static Task<Guid[]> ResolveAsync(IDbConnection conn, Guid workspaceId, string text, IDbTransaction? tx = null) =>
-        MembersAsync(conn, workspaceId, Parse(text), tx);
+    public static Task<Guid[]> ResolveAsync(IDbConnection conn, Guid workspaceId, string text, CancellationToken ct, IDbTransaction? tx = null) =>
+        MembersAsync(conn, workspaceId, Parse(text), ct, tx);
 
     /// <summary>The parsed ids that are members of the workspace.</summary>
-    public static async Task<Guid[]> MembersAsync(IDbConnection conn, Guid workspaceId, Guid[] ids, IDbTransaction? tx = null)
+    public static async Task<Guid[]> MembersAsync(IDbConnection conn, Guid workspaceId, Guid[] ids, CancellationToken ct, IDbTransaction? tx = null)
     {
         if (ids.Length == 0) return [];
-        return (await conn.QueryAsync<Guid>(MembersSql, new { workspaceId, ids }, tx)).ToArray();
+        return (await conn.QueryAsync<Guid>(Cmd.For(MembersSql, new { workspaceId, ids }, ct, tx))).ToArray();
     }
 
-    public static Task SaveAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid messageId, Guid[] ids) =>
-        conn.ExecuteAsync(ReplaceSql, new { messageId, workspaceId, ids }, tx);
+    public static Task SaveAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid messageId, Guid[] ids, CancellationToken ct) =>
+        conn.ExecuteAsync(Cmd.For(ReplaceSql, new { messageId, workspaceId, ids }, ct, tx));
 }

@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using Dapper;
 using Npgsql;
 

@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Reflection;
 using Dapper;
 using Npgsql;
@@ -24,18 +25,18 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource)
         await conn.ExecuteAsync("select pg_advisory_lock(@MigrationLockKey)", new { MigrationLockKey });
         try
         {
-            await conn.ExecuteAsync("""
+            await conn.ExecuteAsync(Cmd.For("""
                 create table if not exists schema_migrations (
                     id text primary key,
                     applied_at timestamptz not null default now())
-                """);
-            var applied = (await conn.QueryAsync<string>("select id from schema_migrations")).ToHashSet();
+                """, null, ct));
+            var applied = (await conn.QueryAsync<string>(Cmd.For("select id from schema_migrations", null, ct))).ToHashSet();
             var done = new List<string>();
             foreach (var migration in All.Where(m => !applied.Contains(m.Id)))
             {
                 await using var tx = await conn.BeginTransactionAsync(ct);
-                await conn.ExecuteAsync(migration.Sql, transaction: tx);
-                await conn.ExecuteAsync("insert into schema_migrations (id) values (@Id)", new { migration.Id }, tx);
+                await conn.ExecuteAsync(Cmd.For(migration.Sql, null, ct, tx));
+                await conn.ExecuteAsync(Cmd.For("insert into schema_migrations (id) values (@Id)", new { migration.Id }, ct, tx));
                 await tx.CommitAsync(ct);
                 done.Add(migration.Id);
             }

@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Data;
 using Dapper;
 using Npgsql;
@@ -30,17 +31,17 @@ public static class WorkspaceEventLog
         """;
 
     /// <summary>Reserves <paramref name="count"/> consecutive numbers; returns the first.</summary>
-    public static async Task<long> AllocateAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, int count = 1)
+    public static async Task<long> AllocateAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, CancellationToken ct, int count = 1)
     {
-        var last = await conn.ExecuteScalarAsync<long>(AllocateSql, new { workspaceId, count }, tx);
+        var last = await conn.ExecuteScalarAsync<long>(Cmd.For(AllocateSql, new { workspaceId, count }, ct, tx));
         return last - count + 1;
     }
 
     public static async Task<WorkspaceEvent> AppendAsync(
-        IDbConnection conn, IDbTransaction tx, Guid workspaceId, long seq, string type, Guid? channelId, Guid? userId, object data)
+        IDbConnection conn, IDbTransaction tx, Guid workspaceId, long seq, string type, Guid? channelId, Guid? userId, object data, CancellationToken ct)
     {
         var e = new WorkspaceEvent(workspaceId, seq, type, channelId, userId, WorkspaceEvent.ToData(data));
-        await conn.ExecuteAsync(InsertSql, new { WorkspaceId = workspaceId, Seq = seq, Type = type, ChannelId = channelId, UserId = userId, Payload = e.Data.GetRawText() }, tx);
+        await conn.ExecuteAsync(Cmd.For(InsertSql, new { WorkspaceId = workspaceId, Seq = seq, Type = type, ChannelId = channelId, UserId = userId, Payload = e.Data.GetRawText() }, ct, tx));
         return e;
     }
 

@@ -21,16 +21,23 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
     public const int MaxBatch = 64;
     private static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(30);
 
-    public delegate Task<(T Result, IReadOnlyList<WorkspaceEvent> Events)> Work<T>(NpgsqlConnection conn, NpgsqlTransaction tx, long firstSeq);
+    /// <summary>
+    /// One caller's writes inside the batch's transaction. The token is the batch's, not the caller's:
+    /// one caller going away must not cancel its neighbours' writes.
+    /// </summary>
+    public delegate Task<(T Result, IReadOnlyList<WorkspaceEvent> Events)> Work<T>(NpgsqlConnection conn, NpgsqlTransaction tx, long firstSeq, CancellationToken ct);
 
     private readonly ConcurrentDictionary<Guid, Lane> _lanes = new();
 
-    /// <summary>Runs <paramref name="work"/> inside a committed transaction with <paramref name="seqCount"/> fresh seqs; returns after commit.</summary>
-    public async Task<T> WriteAsync<T>(Guid workspaceId, int seqCount, Work<T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a committed transaction with <paramref name="seqCount"/> fresh seqs; returns after
+    /// commit. A cancelled caller stops waiting; its write, once queued, may still commit (it got no 2xx, so nothing is promised).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Guid workspaceId, int seqCount, Work<T> work, CancellationToken ct = default)
     {
-        var item = new Item(seqCount, async (conn, tx, seq) =>
+        var item = new Item(seqCount, async (conn, tx, seq, batchToken) =>
         {
-            var (result, events) = await work(conn, tx, seq);
+            var (result, events) = await work(conn, tx, seq, batchToken);
             return (result, events);
         });
         while (true)
@@ -42,13 +49,13 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
             // The lane closed itself for idleness between our lookup and write; take a new one.
             _lanes.TryRemove(new(workspaceId, lane));
         }
-        return (T)(await item.Done.Task)!;
+        return (T)(await item.Done.Task.WaitAsync(ct))!;
     }
 
-    private sealed class Item(int seqCount, Func<NpgsqlConnection, NpgsqlTransaction, long, Task<(object? Result, IReadOnlyList<WorkspaceEvent> Events)>> run)
+    private sealed class Item(int seqCount, Func<NpgsqlConnection, NpgsqlTransaction, long, CancellationToken, Task<(object? Result, IReadOnlyList<WorkspaceEvent> Events)>> run)
     {
         public int SeqCount { get; } = seqCount;
-        public Func<NpgsqlConnection, NpgsqlTransaction, long, Task<(object? Result, IReadOnlyList<WorkspaceEvent> Events)>> Run { get; } = run;
+        public Func<NpgsqlConnection, NpgsqlTransaction, long, CancellationToken, Task<(object? Result, IReadOnlyList<WorkspaceEvent> Events)>> Run { get; } = run;
         public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public (object? Result, IReadOnlyList<WorkspaceEvent> Events) Outcome { get; set; }
     }
@@ -142,10 +149,10 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
         await using (var conn = await dataSource.OpenConnectionAsync())
         await using (var tx = await conn.BeginTransactionAsync())
         {
-            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, batch.Sum(i => i.SeqCount));
+            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, CancellationToken.None, batch.Sum(i => i.SeqCount));
             foreach (var item in batch)
             {
-                item.Outcome = await item.Run(conn, tx, seq);
+                item.Outcome = await item.Run(conn, tx, seq, CancellationToken.None);
                 seq += item.SeqCount;
             }
             await tx.CommitAsync();

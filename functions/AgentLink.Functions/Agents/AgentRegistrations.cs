@@ -27,8 +27,8 @@ public static class AgentRegistrations
         where id = @registrationId and workspace_id is null and claim_expires_at > now()
         """;
 
-    public static Task<Row?> FindAsync(IDbConnection conn, Guid registrationId, IDbTransaction? tx = null) =>
-        conn.QuerySingleOrDefaultAsync<Row?>(FindSql, new { registrationId }, tx);
+    public static Task<Row?> FindAsync(IDbConnection conn, Guid registrationId, CancellationToken ct, IDbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<Row?>(Cmd.For(FindSql, new { registrationId }, ct, tx));
 
     /// <summary>Why this registration cannot be claimed now, or null when it can.</summary>
     public static ProblemHttpResult? ClaimProblem(Row? registration, TimeProvider clock) => registration switch
@@ -41,8 +41,8 @@ public static class AgentRegistrations
     };
 
     /// <summary>Claims the registration into the workspace; false when it was claimed (or expired) meanwhile.</summary>
-    public static async Task<bool> ClaimAsync(IDbConnection conn, Guid registrationId, Guid workspaceId, Guid? claimedBy, IDbTransaction? tx = null) =>
-        await conn.ExecuteAsync(ClaimSql, new { registrationId, workspaceId, claimedBy }, tx) == 1;
+    public static async Task<bool> ClaimAsync(IDbConnection conn, Guid registrationId, Guid workspaceId, Guid? claimedBy, CancellationToken ct, IDbTransaction? tx = null) =>
+        await conn.ExecuteAsync(Cmd.For(ClaimSql, new { registrationId, workspaceId, claimedBy }, ct, tx)) == 1;
 
     /// <summary>The page where a person claims the agent, on the origin the request came through.</summary>
     public static string ClaimUrl(HttpRequest request, Guid registrationId) =>

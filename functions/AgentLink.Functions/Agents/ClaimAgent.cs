@@ -16,16 +16,16 @@ public sealed class ClaimAgent(NpgsqlDataSource dataSource, TimeProvider clock)
         if (body.WorkspaceId is not { } workspaceId) return ApiProblem.Invalid("workspaceId", "Required.");
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var role = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId);
+        var role = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, ct);
         if (role is null) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
         if (!Roles.IsAdmin(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Only owners and admins bring agents into a workspace.");
 
-        var registration = await AgentRegistrations.FindAsync(conn, registrationId);
+        var registration = await AgentRegistrations.FindAsync(conn, registrationId, ct);
         if (AgentRegistrations.ClaimProblem(registration, clock) is { } problem) return problem;
-        if (!await AgentRegistrations.ClaimAsync(conn, registrationId, workspaceId, userId))
-            return AgentRegistrations.ClaimProblem(await AgentRegistrations.FindAsync(conn, registrationId), clock)
+        if (!await AgentRegistrations.ClaimAsync(conn, registrationId, workspaceId, userId, ct))
+            return AgentRegistrations.ClaimProblem(await AgentRegistrations.FindAsync(conn, registrationId, ct), clock)
                    ?? ApiProblem.Conflict(ErrorCodes.AgentAlreadyClaimed, "This agent has already been claimed.");
-        var claimed = (await AgentRegistrations.FindAsync(conn, registrationId))!;
+        var claimed = (await AgentRegistrations.FindAsync(conn, registrationId, ct))!;
         return TypedResults.Ok(claimed.ToView(clock, null));
     }
 }

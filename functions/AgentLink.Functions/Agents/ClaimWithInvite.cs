@@ -20,15 +20,15 @@ public sealed class ClaimWithInvite(NpgsqlDataSource dataSource, TimeProvider cl
         var agent = req.HttpContext.User;
         if (string.IsNullOrWhiteSpace(body.InviteToken)) return ApiProblem.Invalid("inviteToken", "Required.");
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var invite = await conn.QuerySingleOrDefaultAsync<PreviewInvite.InviteRow>(PreviewInvite.FindSql, new { hash = InviteTokens.Hash(body.InviteToken.Trim()) });
+        var invite = await conn.QuerySingleOrDefaultAsync<PreviewInvite.InviteRow>(Cmd.For(PreviewInvite.FindSql, new { hash = InviteTokens.Hash(body.InviteToken.Trim()) }, ct));
         if (PreviewInvite.Problem(invite, clock) is { } inviteProblem) return inviteProblem;
         if (invite!.Role == Roles.Viewer) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "A viewer invite cannot bring an agent in; ask for a member invite.");
 
         var registrationId = agent.RegistrationId();
-        var registration = await AgentRegistrations.FindAsync(conn, registrationId);
+        var registration = await AgentRegistrations.FindAsync(conn, registrationId, ct);
         if (AgentRegistrations.ClaimProblem(registration, clock) is { } problem) return problem;
-        if (!await AgentRegistrations.ClaimAsync(conn, registrationId, invite.WorkspaceId, null))
+        if (!await AgentRegistrations.ClaimAsync(conn, registrationId, invite.WorkspaceId, null, ct))
             return ApiProblem.Conflict(ErrorCodes.AgentAlreadyClaimed, "This agent has already been claimed.");
-        return TypedResults.Ok((await AgentRegistrations.FindAsync(conn, registrationId))!.ToView(clock, null));
+        return TypedResults.Ok((await AgentRegistrations.FindAsync(conn, registrationId, ct))!.ToView(clock, null));
     }
 }

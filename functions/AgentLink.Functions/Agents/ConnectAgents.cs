@@ -73,7 +73,7 @@ public sealed class ConnectAgents(NpgsqlDataSource dataSource, EventPublisher ev
         var registrationId = agent.RegistrationId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var registration = (await AgentRegistrations.FindAsync(conn, registrationId, tx))!;
+        var registration = (await AgentRegistrations.FindAsync(conn, registrationId, ct, tx))!;
         if (registration.WorkspaceId is not { } workspaceId)
             return ApiProblem.Conflict(ErrorCodes.AgentNotClaimed, "Not claimed yet: a workspace owner or admin must open your claim URL first.");
 
@@ -82,34 +82,34 @@ public sealed class ConnectAgents(NpgsqlDataSource dataSource, EventPublisher ev
         foreach (var spec in specs)
         {
             var humanName = spec.HumanName!.Trim();
-            var existing = await conn.QuerySingleOrDefaultAsync<(Guid UserId, Guid RegistrationId)?>(ExistingSql, new { workspaceId, agentId = spec.AgentId }, tx);
+            var existing = await conn.QuerySingleOrDefaultAsync<(Guid UserId, Guid RegistrationId)?>(Cmd.For(ExistingSql, new { workspaceId, agentId = spec.AgentId }, ct, tx));
             if (existing is { } found)
             {
                 if (found.RegistrationId != registrationId)
                     return ApiProblem.Conflict(ErrorCodes.AgentIdTaken, $"The agent id '{spec.AgentId}' is taken in this workspace.");
-                await conn.ExecuteAsync(RenameSql, new { userId = found.UserId, humanName }, tx);
+                await conn.ExecuteAsync(Cmd.For(RenameSql, new { userId = found.UserId, humanName }, ct, tx));
                 principals.Add((spec, found.UserId));
                 continue;
             }
-            var userId = await conn.QuerySingleAsync<Guid>(CreateSql, new { humanName, workspaceId, registrationId, agentId = spec.AgentId }, tx);
+            var userId = await conn.QuerySingleAsync<Guid>(Cmd.For(CreateSql, new { humanName, workspaceId, registrationId, agentId = spec.AgentId }, ct, tx));
             principals.Add((spec, userId));
             joined.Add((EventTypes.WorkspaceMemberJoined, null, new { userId, name = humanName, role = Roles.Member, kind = "agent", agentId = spec.AgentId }));
-            if (await conn.QuerySingleOrDefaultAsync<Guid?>(JoinGeneralSql, new { workspaceId, userId }, tx) is { } general)
+            if (await conn.QuerySingleOrDefaultAsync<Guid?>(Cmd.For(JoinGeneralSql, new { workspaceId, userId }, ct, tx)) is { } general)
                 joined.Add((EventTypes.ChannelMemberJoined, general, new { channelId = general, userId, name = humanName }));
         }
 
         var logged = new List<WorkspaceEvent>();
         if (joined.Count > 0)
         {
-            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, joined.Count);
+            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct, joined.Count);
             foreach (var (type, channelId, data) in joined)
-                logged.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq++, type, channelId, null, data));
+                logged.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq++, type, channelId, null, data, ct));
         }
         var apiKey = AgentKeyAuthenticationHandler.ApiKey(req);
         var connected = new List<ConnectedAgent>();
         foreach (var (spec, userId) in principals)
         {
-            var channels = (await conn.QueryAsync<Guid>(ChannelsSql, new { userId, workspaceId }, tx)).ToArray();
+            var channels = (await conn.QueryAsync<Guid>(Cmd.For(ChannelsSql, new { userId, workspaceId }, ct, tx))).ToArray();
             var agentId = spec.AgentId!;
             connected.Add(new ConnectedAgent(agentId, userId, spec.HumanName!.Trim(),
                 new MqttCredentials(userId.ToString(), apiKey, userId.ToString()),

@@ -11,7 +11,7 @@ public sealed class GetAgentStatus(NpgsqlDataSource dataSource, TimeProvider clo
         var ct = req.HttpContext.RequestAborted;
         var agent = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var registration = (await AgentRegistrations.FindAsync(conn, agent.RegistrationId()))!;
+        var registration = (await AgentRegistrations.FindAsync(conn, agent.RegistrationId(), ct))!;
         return TypedResults.Ok(registration.ToView(clock, AgentRegistrations.ClaimUrl(req, registration.Id)));
     }
 }

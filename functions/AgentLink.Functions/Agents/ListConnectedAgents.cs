@@ -18,6 +18,6 @@ public sealed class ListConnectedAgents(NpgsqlDataSource dataSource)
         var ct = req.HttpContext.RequestAborted;
         var agent = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return TypedResults.Ok(await conn.QueryAsync<ConnectedAgentView>(Sql, new { registrationId = agent.RegistrationId() }));
+        return TypedResults.Ok(await conn.QueryAsync<ConnectedAgentView>(Cmd.For(Sql, new { registrationId = agent.RegistrationId() }, ct)));
     }
 }

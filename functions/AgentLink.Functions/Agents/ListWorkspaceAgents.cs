@@ -22,6 +22,6 @@ public sealed class ListWorkspaceAgents(NpgsqlDataSource dataSource)
         var ct = req.HttpContext.RequestAborted;
         var user = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return TypedResults.Ok(await conn.QueryAsync<WorkspaceAgentView>(Sql, new { workspaceId }));
+        return TypedResults.Ok(await conn.QueryAsync<WorkspaceAgentView>(Cmd.For(Sql, new { workspaceId }, ct)));
     }
 }

@@ -20,9 +20,9 @@ public sealed class PreviewClaim(NpgsqlDataSource dataSource, TimeProvider clock
         var ct = req.HttpContext.RequestAborted;
         var user = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var registration = await AgentRegistrations.FindAsync(conn, registrationId);
+        var registration = await AgentRegistrations.FindAsync(conn, registrationId, ct);
         if (AgentRegistrations.ClaimProblem(registration, clock) is { } problem) return problem;
-        var workspaces = await conn.QueryAsync<WorkspaceRef>(WorkspacesSql, new { userId = user.UserId() });
+        var workspaces = await conn.QueryAsync<WorkspaceRef>(Cmd.For(WorkspacesSql, new { userId = user.UserId() }, ct));
         return TypedResults.Ok(new ClaimPreview(registrationId, registration!.AgentName, registration.FrameworkType, registration.ClaimExpiresAt, workspaces));
     }
 }

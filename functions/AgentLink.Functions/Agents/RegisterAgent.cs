@@ -36,7 +36,7 @@ public sealed class RegisterAgent(NpgsqlDataSource dataSource, TimeProvider cloc
         var key = AgentKeys.New();
         var expiresAt = clock.GetUtcNow() + ClaimWindow;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(InsertSql, new { id, agentName = name, frameworkType = framework, hash = AgentKeys.Hash(key), expiresAt });
+        await conn.ExecuteAsync(Cmd.For(InsertSql, new { id, agentName = name, frameworkType = framework, hash = AgentKeys.Hash(key), expiresAt }, ct));
         var url = AgentRegistrations.ClaimUrl(req, id);
         return TypedResults.Created($"/api/v1/agents/me", new Registered(id, key, url, expiresAt));
     }

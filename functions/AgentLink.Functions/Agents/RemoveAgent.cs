@@ -17,9 +17,9 @@ public sealed class RemoveAgent(NpgsqlDataSource dataSource, EventPublisher even
         var agent = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var found = await conn.QuerySingleOrDefaultAsync<(Guid UserId, Guid WorkspaceId)?>(FindSql, new { registrationId = agent.RegistrationId(), agentId }, tx);
+        var found = await conn.QuerySingleOrDefaultAsync<(Guid UserId, Guid WorkspaceId)?>(Cmd.For(FindSql, new { registrationId = agent.RegistrationId(), agentId }, ct, tx));
         if (found is not { } target) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
-        var removed = await MemberRemoval.RemoveAsync(conn, tx, target.WorkspaceId, target.UserId);
+        var removed = await MemberRemoval.RemoveAsync(conn, tx, target.WorkspaceId, target.UserId, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(removed.Event, ct);
         await MemberRemoval.DisconnectAgentAsync(bus, target.UserId);

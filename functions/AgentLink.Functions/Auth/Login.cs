@@ -17,12 +17,13 @@ public sealed class Login(NpgsqlDataSource dataSource, Sessions sessions)
     public async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/login")] HttpRequest req)
     {
+        var ct = req.HttpContext.RequestAborted;
         var body = await req.ReadJsonAsync<Request>();
         var check = new Validate().Required("email", body.Email, 254).Required("password", body.Password, 128);
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        var account = await conn.QuerySingleOrDefaultAsync<Account>(FindSql, new { email = body.Email!.Trim() });
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var account = await conn.QuerySingleOrDefaultAsync<Account>(Cmd.For(FindSql, new { email = body.Email!.Trim() }, ct));
         // Verify against a decoy when the account is unknown so both answers take as long.
         var valid = PasswordHashing.Verify(account?.PasswordHash ?? PasswordHashing.DecoyHash, body.Password!) && account is not null;
         if (!valid)

@@ -10,9 +10,10 @@ public sealed class Logout(NpgsqlDataSource dataSource, Sessions sessions)
     public async Task<NoContent> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/logout")] HttpRequest req)
     {
+        var ct = req.HttpContext.RequestAborted;
         var http = req.HttpContext;
-        await using var conn = await dataSource.OpenConnectionAsync(http.RequestAborted);
-        await conn.ExecuteAsync(RevokeSql, new { sessionId = http.User.SessionId() });
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(Cmd.For(RevokeSql, new { sessionId = http.User.SessionId() }, ct));
         sessions.ClearCookie(http);
         return TypedResults.NoContent();
     }

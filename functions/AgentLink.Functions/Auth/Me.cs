@@ -10,7 +10,8 @@ public sealed class Me(NpgsqlDataSource dataSource)
     public async Task<Ok<UserView>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me")] HttpRequest req)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        return TypedResults.Ok(await conn.QuerySingleAsync<UserView>(Sql, new { userId = req.HttpContext.User.UserId() }));
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return TypedResults.Ok(await conn.QuerySingleAsync<UserView>(Cmd.For(Sql, new { userId = req.HttpContext.User.UserId() }, ct)));
     }
 }

@@ -14,16 +14,17 @@ public sealed class Sessions(NpgsqlDataSource dataSource, SessionTokens tokens, 
 
     public async Task<SessionResponse> StartAsync(HttpContext http, UserView user, NpgsqlConnection? conn = null, NpgsqlTransaction? tx = null)
     {
+        var ct = http.RequestAborted;
         var id = Guid.NewGuid();
         var expiresAt = clock.GetUtcNow().Add(options.Value.SessionLifetime);
         if (conn is null)
         {
-            await using var own = await dataSource.OpenConnectionAsync(http.RequestAborted);
-            await own.ExecuteAsync(InsertSql, new { id, userId = user.Id, expiresAt });
+            await using var own = await dataSource.OpenConnectionAsync(ct);
+            await own.ExecuteAsync(Cmd.For(InsertSql, new { id, userId = user.Id, expiresAt }, ct));
         }
         else
         {
-            await conn.ExecuteAsync(InsertSql, new { id, userId = user.Id, expiresAt }, tx);
+            await conn.ExecuteAsync(Cmd.For(InsertSql, new { id, userId = user.Id, expiresAt }, ct, tx));
         }
         var token = tokens.Issue(id, expiresAt);
         http.Response.Cookies.Append(options.Value.CookieName, token, CookieOptions(http, expiresAt));

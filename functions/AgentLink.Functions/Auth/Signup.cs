@@ -33,7 +33,7 @@ public sealed class Signup(NpgsqlDataSource dataSource, Sessions sessions)
         UserView user;
         try
         {
-            user = await conn.QuerySingleAsync<UserView>(InsertSql, new { email, name, hash }, tx);
+            user = await conn.QuerySingleAsync<UserView>(Cmd.For(InsertSql, new { email, name, hash }, ct, tx));
         }
         catch (PostgresException ex) when (ex.IsUniqueViolation("users_email_key"))
         {

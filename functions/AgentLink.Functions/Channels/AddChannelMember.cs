@@ -19,18 +19,16 @@ public sealed class AddChannelMember(NpgsqlDataSource dataSource, EventPublisher
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, tx);
+        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, ct, tx);
         if (channel is null) return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
         if (channel.IsDm) return ApiProblem.BadRequest(ErrorCodes.InvalidRequest, "DMs have exactly two members.");
         if (!channel.IsMember) return ApiProblem.Forbidden(ErrorCodes.NotChannelMember, "Join the channel first.");
         if (!Roles.CanWrite(channel.Role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers cannot add members.");
         if (channel.Archived) return ApiProblem.Conflict(ErrorCodes.ChannelArchived, "This channel is archived.");
-        var name = await conn.QuerySingleOrDefaultAsync<string>(
-            "select u.name from memberships m join users u on u.id = m.user_id where m.workspace_id = @workspaceId and m.user_id = @targetId",
-            new { channel.WorkspaceId, targetId }, tx);
+        var name = await conn.QuerySingleOrDefaultAsync<string>(Cmd.For("select u.name from memberships m join users u on u.id = m.user_id where m.workspace_id = @workspaceId and m.user_id = @targetId", new { channel.WorkspaceId, targetId }, ct, tx));
         if (name is null) return ApiProblem.NotFound(ErrorCodes.UserNotFound, "User");
 
-        var e = await ChannelMembership.AddAsync(conn, tx, channel.WorkspaceId, channelId, targetId, name);
+        var e = await ChannelMembership.AddAsync(conn, tx, channel.WorkspaceId, channelId, targetId, name, ct);
         await tx.CommitAsync(ct);
         if (e is not null) await events.PublishAsync(e, ct);
         return TypedResults.NoContent();

@@ -13,11 +13,10 @@ public static class ChannelMembership
         """;
 
     /// <summary>Adds the member (they start with nothing unread) and logs the event; null when already a member.</summary>
-    public static async Task<WorkspaceEvent?> AddAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid channelId, Guid userId, string name)
+    public static async Task<WorkspaceEvent?> AddAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid channelId, Guid userId, string name, CancellationToken ct)
     {
-        if (await conn.ExecuteAsync(AddSql, new { channelId, workspaceId, userId }, tx) == 0) return null;
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
-        return await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ChannelMemberJoined, channelId, null,
-            new { channelId, userId, name });
+        if (await conn.ExecuteAsync(Cmd.For(AddSql, new { channelId, workspaceId, userId }, ct, tx)) == 0) return null;
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
+        return await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ChannelMemberJoined, channelId, null, new { channelId, userId, name }, ct);
     }
 }

@@ -38,16 +38,16 @@ public static class ChannelQueries
             PeerId is { } id ? new DmPeer(id, PeerName!, PeerKind!) : null);
     }
 
-    public static async Task<IReadOnlyList<ChannelView>> ListAsync(System.Data.IDbConnection conn, Guid workspaceId, Guid userId)
+    public static async Task<IReadOnlyList<ChannelView>> ListAsync(System.Data.IDbConnection conn, Guid workspaceId, Guid userId, CancellationToken ct)
     {
-        var rows = await Dapper.SqlMapper.QueryAsync<Row>(conn,
-            Select + " and c.workspace_id = @workspaceId order by c.type, lower(c.name)", new { workspaceId, userId });
+        var rows = await conn.QueryAsync<Row>(Cmd.For(
+            Select + " and c.workspace_id = @workspaceId order by c.type, lower(c.name)", new { workspaceId, userId }, ct));
         return rows.Select(r => r.ToView()).ToList();
     }
 
-    public static async Task<ChannelView?> GetAsync(System.Data.IDbConnection conn, Guid channelId, Guid userId, System.Data.IDbTransaction? tx = null)
+    public static async Task<ChannelView?> GetAsync(System.Data.IDbConnection conn, Guid channelId, Guid userId, CancellationToken ct, System.Data.IDbTransaction? tx = null)
     {
-        var row = await Dapper.SqlMapper.QuerySingleOrDefaultAsync<Row>(conn, Select + " and c.id = @channelId", new { channelId, userId }, tx);
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(Cmd.For(Select + " and c.id = @channelId", new { channelId, userId }, ct, tx));
         return row?.ToView();
     }
 }

@@ -40,17 +40,16 @@ public sealed partial class CreateChannel(NpgsqlDataSource dataSource, EventPubl
         Guid channelId;
         try
         {
-            channelId = await conn.QuerySingleAsync<Guid>(InsertSql, new { workspaceId, name, isPrivate, topic, userId }, tx);
+            channelId = await conn.QuerySingleAsync<Guid>(Cmd.For(InsertSql, new { workspaceId, name, isPrivate, topic, userId }, ct, tx));
         }
         catch (PostgresException ex) when (ex.IsUniqueViolation("channels_name_key"))
         {
             return ApiProblem.Conflict(ErrorCodes.ChannelNameTaken, $"#{name} already exists in this workspace.");
         }
-        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, tx))!;
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
+        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, ct, tx))!;
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
         // A public channel is announced to the whole workspace; a private one only to its members.
-        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ChannelCreated,
-            isPrivate ? channelId : null, null, view with { IsMember = false, LastReadSeq = 0 });
+        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ChannelCreated, isPrivate ? channelId : null, null, view with { IsMember = false, LastReadSeq = 0 }, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
         return TypedResults.Created($"/api/v1/channels/{channelId}", view);

@@ -8,10 +8,11 @@ public sealed class GetChannel(NpgsqlDataSource dataSource)
     public async Task<Results<Ok<ChannelView>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/channels/{channelId:guid}")] HttpRequest req, Guid channelId)
     {
+        var ct = req.HttpContext.RequestAborted;
         var userId = req.HttpContext.User.UserId();
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        if (await WorkspaceAccess.ChannelAsync(conn, channelId, userId) is null)
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        if (await WorkspaceAccess.ChannelAsync(conn, channelId, userId, ct) is null)
             return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
-        return TypedResults.Ok((await ChannelQueries.GetAsync(conn, channelId, userId))!);
+        return TypedResults.Ok((await ChannelQueries.GetAsync(conn, channelId, userId, ct))!);
     }
 }

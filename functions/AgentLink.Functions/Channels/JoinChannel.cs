@@ -15,12 +15,12 @@ public sealed class JoinChannel(NpgsqlDataSource dataSource, EventPublisher even
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, tx);
+        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, ct, tx);
         if (channel is null) return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
         if (channel.Archived) return ApiProblem.Conflict(ErrorCodes.ChannelArchived, "This channel is archived.");
 
-        var e = await ChannelMembership.AddAsync(conn, tx, channel.WorkspaceId, channelId, userId, user.DisplayName());
-        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, tx))!;
+        var e = await ChannelMembership.AddAsync(conn, tx, channel.WorkspaceId, channelId, userId, user.DisplayName(), ct);
+        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, ct, tx))!;
         await tx.CommitAsync(ct);
         if (e is not null) await events.PublishAsync(e, ct);
         return TypedResults.Ok(view);

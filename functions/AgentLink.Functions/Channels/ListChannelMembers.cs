@@ -17,9 +17,10 @@ public sealed class ListChannelMembers(NpgsqlDataSource dataSource)
     public async Task<Results<Ok<IEnumerable<ChannelMemberView>>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/channels/{channelId:guid}/members")] HttpRequest req, Guid channelId)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        if (await WorkspaceAccess.ChannelAsync(conn, channelId, req.HttpContext.User.UserId()) is null)
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        if (await WorkspaceAccess.ChannelAsync(conn, channelId, req.HttpContext.User.UserId(), ct) is null)
             return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
-        return TypedResults.Ok(await conn.QueryAsync<ChannelMemberView>(Sql, new { channelId }));
+        return TypedResults.Ok(await conn.QueryAsync<ChannelMemberView>(Cmd.For(Sql, new { channelId }, ct)));
     }
 }

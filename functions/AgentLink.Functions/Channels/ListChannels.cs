@@ -8,7 +8,8 @@ public sealed class ListChannels(NpgsqlDataSource dataSource)
     public async Task<Results<Ok<IReadOnlyList<ChannelView>>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}/channels")] HttpRequest req, Guid workspaceId)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        return TypedResults.Ok(await ChannelQueries.ListAsync(conn, workspaceId, req.HttpContext.User.UserId()));
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return TypedResults.Ok(await ChannelQueries.ListAsync(conn, workspaceId, req.HttpContext.User.UserId(), ct));
     }
 }

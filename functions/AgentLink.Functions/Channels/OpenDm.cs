@@ -35,21 +35,20 @@ public sealed class OpenDm(NpgsqlDataSource dataSource, EventPublisher events)
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        if (await WorkspaceAccess.RoleAsync(conn, workspaceId, peerId, tx) is null) return ApiProblem.NotFound(ErrorCodes.UserNotFound, "User");
+        if (await WorkspaceAccess.RoleAsync(conn, workspaceId, peerId, ct, tx) is null) return ApiProblem.NotFound(ErrorCodes.UserNotFound, "User");
 
         var dmKey = string.Join(':', new[] { userId, peerId }.Order());
-        var created = await conn.QuerySingleOrDefaultAsync<Guid?>(InsertSql, new { workspaceId, dmKey, userId }, tx);
+        var created = await conn.QuerySingleOrDefaultAsync<Guid?>(Cmd.For(InsertSql, new { workspaceId, dmKey, userId }, ct, tx));
         if (created is not { } channelId)
         {
             await tx.RollbackAsync(ct);
-            var existing = await conn.QuerySingleAsync<Guid>(FindSql, new { workspaceId, dmKey });
-            return TypedResults.Ok((await ChannelQueries.GetAsync(conn, existing, userId))!);
+            var existing = await conn.QuerySingleAsync<Guid>(Cmd.For(FindSql, new { workspaceId, dmKey }, ct));
+            return TypedResults.Ok((await ChannelQueries.GetAsync(conn, existing, userId, ct))!);
         }
-        await conn.ExecuteAsync(MembersSql, new { channelId, workspaceId, userId, peerId }, tx);
-        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, tx))!;
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
-        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ChannelCreated, channelId, null,
-            new { channelId, type = "dm", memberIds = new[] { userId, peerId } });
+        await conn.ExecuteAsync(Cmd.For(MembersSql, new { channelId, workspaceId, userId, peerId }, ct, tx));
+        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, ct, tx))!;
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
+        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ChannelCreated, channelId, null, new { channelId, type = "dm", memberIds = new[] { userId, peerId } }, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
         return TypedResults.Created($"/api/v1/channels/{channelId}", view);

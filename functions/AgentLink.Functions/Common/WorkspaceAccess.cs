@@ -8,8 +8,8 @@ public static class WorkspaceAccess
     private const string RoleSql = "select role from memberships where workspace_id = @workspaceId and user_id = @userId";
 
     /// <summary>The caller's role, or null when they are not a member (callers answer 404: no existence leak).</summary>
-    public static Task<string?> RoleAsync(IDbConnection conn, Guid workspaceId, Guid userId, IDbTransaction? tx = null) =>
-        conn.QuerySingleOrDefaultAsync<string?>(RoleSql, new { workspaceId, userId }, tx);
+    public static Task<string?> RoleAsync(IDbConnection conn, Guid workspaceId, Guid userId, CancellationToken ct, IDbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<string?>(Cmd.For(RoleSql, new { workspaceId, userId }, ct, tx));
 
     private const string ChannelSql = """
         select c.id, c.workspace_id, c.type, c.name, c.is_private, c.archived_at is not null as archived,
@@ -24,9 +24,9 @@ public static class WorkspaceAccess
     /// The channel as the caller may see it: null when it does not exist, is in a
     /// workspace they are not in, or is private and they are not a member.
     /// </summary>
-    public static async Task<ChannelAccess?> ChannelAsync(IDbConnection conn, Guid channelId, Guid userId, IDbTransaction? tx = null)
+    public static async Task<ChannelAccess?> ChannelAsync(IDbConnection conn, Guid channelId, Guid userId, CancellationToken ct, IDbTransaction? tx = null)
     {
-        var access = await conn.QuerySingleOrDefaultAsync<ChannelAccess>(ChannelSql, new { channelId, userId }, tx);
+        var access = await conn.QuerySingleOrDefaultAsync<ChannelAccess>(Cmd.For(ChannelSql, new { channelId, userId }, ct, tx));
         return access is { CanRead: true } ? access : null;
     }
 }

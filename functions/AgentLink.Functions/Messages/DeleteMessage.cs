@@ -27,25 +27,23 @@ public sealed class DeleteMessage(NpgsqlDataSource dataSource, EventPublisher ev
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var target = await MessageAccess.FindAsync(conn, messageId, userId, tx);
+        var target = await MessageAccess.FindAsync(conn, messageId, userId, ct, tx);
         if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
         if (target.AuthorId != userId && !Roles.IsAdmin(target.Channel.Role))
             return ApiProblem.Forbidden(ErrorCodes.Forbidden, "Only the author or an admin deletes a message.");
         if (target.Deleted) return TypedResults.NoContent();
 
         var workspaceId = target.Channel.WorkspaceId;
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, target.ParentId is null ? 1 : 2);
-        await conn.ExecuteAsync(DeleteSql, new { messageId }, tx);
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct, target.ParentId is null ? 1 : 2);
+        await conn.ExecuteAsync(Cmd.For(DeleteSql, new { messageId }, ct, tx));
         var logged = new List<WorkspaceEvent>
         {
-            await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.MessageDeleted, target.ChannelId, null,
-                new { id = messageId, channelId = target.ChannelId, parentId = target.ParentId }),
+            await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.MessageDeleted, target.ChannelId, null, new { id = messageId, channelId = target.ChannelId, parentId = target.ParentId }, ct),
         };
         if (target.ParentId is { } parentId)
         {
-            var (replyCount, lastReplyAt) = await conn.QuerySingleAsync<(int, DateTime?)>(ShrinkThreadSql, new { parentId }, tx);
-            logged.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq + 1, EventTypes.ThreadUpdated, target.ChannelId, null,
-                new { channelId = target.ChannelId, parentId, replyCount, lastReplyAt }));
+            var (replyCount, lastReplyAt) = await conn.QuerySingleAsync<(int, DateTime?)>(Cmd.For(ShrinkThreadSql, new { parentId }, ct, tx));
+            logged.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq + 1, EventTypes.ThreadUpdated, target.ChannelId, null, new { channelId = target.ChannelId, parentId, replyCount, lastReplyAt }, ct));
         }
         await tx.CommitAsync(ct);
         await events.PublishAsync(logged, ct);

@@ -26,19 +26,19 @@ public sealed class EditMessage(NpgsqlDataSource dataSource, EventPublisher even
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var target = await MessageAccess.FindAsync(conn, messageId, userId, tx);
+        var target = await MessageAccess.FindAsync(conn, messageId, userId, ct, tx);
         if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
         if (target.AuthorId != userId) return ApiProblem.Forbidden(ErrorCodes.Forbidden, "Only the author edits a message.");
         if (target.Deleted) return ApiProblem.Conflict(ErrorCodes.MessageDeleted, "This message was deleted.");
         if (PostMessage.WriteProblem(target.Channel) is { } problem) return problem;
 
         var workspaceId = target.Channel.WorkspaceId;
-        var mentions = await Mentions.ResolveAsync(conn, workspaceId, text!, tx);
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
-        await conn.ExecuteAsync(UpdateSql, new { messageId, text }, tx);
-        await Mentions.SaveAsync(conn, tx, workspaceId, messageId, mentions);
-        var view = await MessageQueries.GetAsync(conn, messageId, tx);
-        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.MessageUpdated, target.ChannelId, null, view);
+        var mentions = await Mentions.ResolveAsync(conn, workspaceId, text!, ct, tx);
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
+        await conn.ExecuteAsync(Cmd.For(UpdateSql, new { messageId, text }, ct, tx));
+        await Mentions.SaveAsync(conn, tx, workspaceId, messageId, mentions, ct);
+        var view = await MessageQueries.GetAsync(conn, messageId, ct, tx);
+        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.MessageUpdated, target.ChannelId, null, view, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
         return TypedResults.Ok(view);

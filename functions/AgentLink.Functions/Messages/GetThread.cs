@@ -13,11 +13,11 @@ public sealed class GetThread(NpgsqlDataSource dataSource)
         var ct = req.HttpContext.RequestAborted;
         var user = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var target = await MessageAccess.FindAsync(conn, messageId, user.UserId());
+        var target = await MessageAccess.FindAsync(conn, messageId, user.UserId(), ct);
         if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
         var rootId = target.ParentId ?? target.Id;
-        var root = await MessageQueries.GetAsync(conn, rootId);
-        var replies = await MessageQueries.QueryAsync(conn, "where m.parent_id = @rootId order by m.seq", new { rootId });
+        var root = await MessageQueries.GetAsync(conn, rootId, ct);
+        var replies = await MessageQueries.QueryAsync(conn, "where m.parent_id = @rootId order by m.seq", new { rootId }, ct);
         return TypedResults.Ok(new Thread(root, replies));
     }
 }

@@ -27,12 +27,10 @@ public sealed class ListMessages(NpgsqlDataSource dataSource, IOptions<ChatLimit
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await WorkspaceAccess.ChannelAsync(conn, channelId, user.UserId()) is null)
+        if (await WorkspaceAccess.ChannelAsync(conn, channelId, user.UserId(), ct) is null)
             return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
 
-        var rows = await MessageQueries.QueryAsync(conn,
-            "where m.channel_id = @channelId and m.parent_id is null and m.seq < @before order by m.seq desc limit @take",
-            new { channelId, before = before ?? long.MaxValue, take = take + 1 });
+        var rows = await MessageQueries.QueryAsync(conn, "where m.channel_id = @channelId and m.parent_id is null and m.seq < @before order by m.seq desc limit @take", new { channelId, before = before ?? long.MaxValue, take = take + 1 }, ct);
         var hasMore = rows.Count > take;
         var items = hasMore ? rows.Take(take).ToList() : rows;
         return TypedResults.Ok(new Page(items, hasMore, hasMore ? items[^1].Seq : null));

@@ -30,18 +30,18 @@ public sealed class MarkRead(NpgsqlDataSource dataSource, EventPublisher events)
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, tx);
+        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, ct, tx);
         if (channel is null) return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
         if (!channel.IsMember) return ApiProblem.Forbidden(ErrorCodes.NotChannelMember, "Join the channel first.");
 
-        var (lastRead, before) = await conn.QuerySingleAsync<(long, long)>(UpdateSql, new { channelId, userId, seq = body?.Seq }, tx);
+        var (lastRead, before) = await conn.QuerySingleAsync<(long, long)>(Cmd.For(UpdateSql, new { channelId, userId, seq = body?.Seq }, ct, tx));
         var state = new ReadState(channelId, lastRead);
         WorkspaceEvent? e = null;
         if (lastRead != before)
         {
             // Only the reader's own tabs hear about it.
-            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, channel.WorkspaceId);
-            e = await WorkspaceEventLog.AppendAsync(conn, tx, channel.WorkspaceId, seq, EventTypes.ReadUpdated, channelId, userId, state);
+            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, channel.WorkspaceId, ct);
+            e = await WorkspaceEventLog.AppendAsync(conn, tx, channel.WorkspaceId, seq, EventTypes.ReadUpdated, channelId, userId, state, ct);
         }
         await tx.CommitAsync(ct);
         if (e is not null) await events.PublishAsync(e, ct);

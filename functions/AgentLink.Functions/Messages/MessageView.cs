@@ -45,11 +45,11 @@ public static class MessageQueries
     public static ReactionView[] ParseReactions(string json) =>
         JsonSerializer.Deserialize<ReactionView[]>(json, JsonSerializerOptions.Web) ?? [];
 
-    public static async Task<IReadOnlyList<MessageView>> QueryAsync(IDbConnection conn, string where, object args, IDbTransaction? tx = null) =>
-        (await conn.QueryAsync<Row>(Select + " " + where, args, tx)).Select(r => r.ToView()).ToList();
+    public static async Task<IReadOnlyList<MessageView>> QueryAsync(IDbConnection conn, string where, object args, CancellationToken ct, IDbTransaction? tx = null) =>
+        (await conn.QueryAsync<Row>(Cmd.For(Select + " " + where, args, ct, tx))).Select(r => r.ToView()).ToList();
 
-    public static async Task<MessageView> GetAsync(IDbConnection conn, Guid messageId, IDbTransaction? tx = null) =>
-        (await QueryAsync(conn, "where m.id = @messageId", new { messageId }, tx)).Single();
+    public static async Task<MessageView> GetAsync(IDbConnection conn, Guid messageId, CancellationToken ct, IDbTransaction? tx = null) =>
+        (await QueryAsync(conn, "where m.id = @messageId", new { messageId }, ct, tx)).Single();
 
     private const string ReactionsSql = """
         select coalesce(json_agg(json_build_object('emoji', r.emoji, 'count', r.n, 'userIds', r.users) order by r.first)::text, '[]')
@@ -57,6 +57,6 @@ public static class MessageQueries
               from message_reactions where message_id = @messageId group by emoji) r
         """;
 
-    public static async Task<ReactionView[]> ReactionsAsync(IDbConnection conn, Guid messageId, IDbTransaction? tx = null) =>
-        ParseReactions(await conn.QuerySingleAsync<string>(ReactionsSql, new { messageId }, tx));
+    public static async Task<ReactionView[]> ReactionsAsync(IDbConnection conn, Guid messageId, CancellationToken ct, IDbTransaction? tx = null) =>
+        ParseReactions(await conn.QuerySingleAsync<string>(Cmd.For(ReactionsSql, new { messageId }, ct, tx)));
 }

@@ -33,7 +33,7 @@ public sealed class PostMessage(NpgsqlDataSource dataSource, WorkspaceWriter wri
 
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId);
+        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, ct);
         if (channel is null) return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
         if (WriteProblem(channel) is { } problem) return problem;
 
@@ -41,21 +41,21 @@ public sealed class PostMessage(NpgsqlDataSource dataSource, WorkspaceWriter wri
         if (body.ParentId is { } requested)
         {
             // Threads are one level deep: a reply to a reply joins the root's thread.
-            parentId = await conn.QuerySingleOrDefaultAsync<Guid?>(ParentSql, new { parentId = requested, channelId });
+            parentId = await conn.QuerySingleOrDefaultAsync<Guid?>(Cmd.For(ParentSql, new { parentId = requested, channelId }, ct));
             if (parentId is null) return ApiProblem.BadRequest(ErrorCodes.InvalidParent, "parentId is not a message of this channel.");
         }
         var workspaceId = channel.WorkspaceId;
-        var mentions = await Mentions.ResolveAsync(conn, workspaceId, text!);
-        var fanout = await AgentFanout.ForPostAsync(conn, workspaceId, channelId, channel.IsDm, userId, mentions);
+        var mentions = await Mentions.ResolveAsync(conn, workspaceId, text!, ct);
+        var fanout = await AgentFanout.ForPostAsync(conn, workspaceId, channelId, channel.IsDm, userId, mentions, ct);
         await conn.CloseAsync();
 
         var draft = new PostDraft(Guid.CreateVersion7(), workspaceId, channelId, parentId, new AuthorView(userId, user.DisplayName(), "human"),
             text!, mentions, fanout);
-        var posted = await writer.WriteAsync(workspaceId, draft.SeqCount, async (db, tx, seq) =>
+        var posted = await writer.WriteAsync(workspaceId, draft.SeqCount, async (db, tx, seq, batch) =>
         {
-            var result = await ChannelPosts.InsertAsync(db, tx, draft, seq);
+            var result = await ChannelPosts.InsertAsync(db, tx, draft, seq, batch);
             return (result, result.Events);
-        });
+        }, ct);
         await AgentOutbox.SignalAsync(bus, posted.AgentStreams);
         var view = posted.Message;
         return TypedResults.Created($"/api/v1/messages/{view.Id}", view);

@@ -31,7 +31,7 @@ public sealed class SearchMessages(NpgsqlDataSource dataSource)
 
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var items = await MessageQueries.QueryAsync(conn, Where, new { workspaceId, userId, q, limit = take });
+        var items = await MessageQueries.QueryAsync(conn, Where, new { workspaceId, userId, q, limit = take }, ct);
         return TypedResults.Ok(new Result(items));
     }
 }

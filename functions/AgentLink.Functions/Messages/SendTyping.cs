@@ -14,7 +14,7 @@ public sealed class SendTyping(NpgsqlDataSource dataSource, IEventBus bus)
         var user = req.HttpContext.User;
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId);
+        var channel = await WorkspaceAccess.ChannelAsync(conn, channelId, userId, ct);
         if (channel is null) return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
         if (PostMessage.WriteProblem(channel) is { } problem) return problem;
 

@@ -32,18 +32,17 @@ public sealed class ToggleReaction(NpgsqlDataSource dataSource, EventPublisher e
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var target = await MessageAccess.FindAsync(conn, messageId, userId, tx);
+        var target = await MessageAccess.FindAsync(conn, messageId, userId, ct, tx);
         if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
         if (PostMessage.WriteProblem(target.Channel) is { } problem) return problem;
         if (target.Deleted) return ApiProblem.Conflict(ErrorCodes.MessageDeleted, "This message was deleted.");
 
         var workspaceId = target.Channel.WorkspaceId;
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
-        var added = await conn.ExecuteAsync(RemoveSql, new { messageId, userId, emoji }, tx) == 0;
-        if (added) await conn.ExecuteAsync(AddSql, new { messageId, workspaceId, userId, emoji }, tx);
-        var reactions = await MessageQueries.ReactionsAsync(conn, messageId, tx);
-        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ReactionsChanged, target.ChannelId, null,
-            new { messageId, channelId = target.ChannelId, reactions });
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
+        var added = await conn.ExecuteAsync(Cmd.For(RemoveSql, new { messageId, userId, emoji }, ct, tx)) == 0;
+        if (added) await conn.ExecuteAsync(Cmd.For(AddSql, new { messageId, workspaceId, userId, emoji }, ct, tx));
+        var reactions = await MessageQueries.ReactionsAsync(conn, messageId, ct, tx);
+        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ReactionsChanged, target.ChannelId, null, new { messageId, channelId = target.ChannelId, reactions }, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
         return TypedResults.Ok(new Response(messageId, added, reactions));

@@ -40,7 +40,7 @@ public sealed class AuthorizeTopic(NpgsqlDataSource dataSource, AgentTopicAcl ac
         if (!Guid.TryParse(body.Username, out var userId) || !AgentDirectory.OwnsClientId(userId, body.ClientId))
             return TypedResults.Ok(HookResult.Deny("Unknown client."));
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var agent = await conn.QuerySingleOrDefaultAsync<AgentIdentity>(AgentSql, new { userId });
+        var agent = await conn.QuerySingleOrDefaultAsync<AgentIdentity>(Cmd.For(AgentSql, new { userId }, ct));
         if (agent is null) return TypedResults.Ok(HookResult.Deny("Unknown client."));
         var decision = await acl.CheckAsync(agent, body.Topic, access.Value, ct);
         return TypedResults.Ok(decision.Allowed ? HookResult.Allow() : HookResult.Deny(decision.Reason));

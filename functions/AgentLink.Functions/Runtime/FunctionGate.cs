@@ -101,7 +101,7 @@ public sealed class FunctionGate(
             if (!Guid.TryParse(http.Request.RouteValues["workspaceId"]?.ToString(), out var workspaceId))
                 throw new InvalidOperationException($"{function.Name} declares a workspace role but its route has no {{workspaceId}}.");
             await using var conn = await dataSource.OpenConnectionAsync(http.RequestAborted);
-            var role = await WorkspaceAccess.RoleAsync(conn, workspaceId, http.User.UserId());
+            var role = await WorkspaceAccess.RoleAsync(conn, workspaceId, http.User.UserId(), http.RequestAborted);
             if (role is null) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
             if (Roles.Rank(role) < Roles.Rank(minimum))
                 return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, $"This needs the {minimum} role or higher in the workspace.");

@@ -116,6 +116,6 @@ public sealed class TimerScheduler(
             }
         }
         await using var conn = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await conn.ExecuteAsync(FinishSql, new { name = timer.Name, dueAt = due, outcome, error });
+        await conn.ExecuteAsync(Cmd.For(FinishSql, new { name = timer.Name, dueAt = due, outcome, error }, ct));
     }
 }

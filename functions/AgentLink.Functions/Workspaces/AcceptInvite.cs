@@ -36,24 +36,22 @@ public sealed class AcceptInvite(NpgsqlDataSource dataSource, EventPublisher eve
         var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var invite = await conn.QuerySingleOrDefaultAsync<PreviewInvite.InviteRow>(
-            PreviewInvite.FindSql + " for update of i", new { hash = InviteTokens.Hash(token) }, tx);
+        var invite = await conn.QuerySingleOrDefaultAsync<PreviewInvite.InviteRow>(Cmd.For(PreviewInvite.FindSql + " for update of i", new { hash = InviteTokens.Hash(token) }, ct, tx));
         if (PreviewInvite.Problem(invite, clock) is { } problem) return problem;
 
         var workspaceId = invite!.WorkspaceId;
         var published = new List<WorkspaceEvent>();
-        if (await conn.ExecuteAsync(JoinSql, new { workspaceId, userId, role = invite.Role }, tx) == 1)
+        if (await conn.ExecuteAsync(Cmd.For(JoinSql, new { workspaceId, userId, role = invite.Role }, ct, tx)) == 1)
         {
-            var general = await conn.QuerySingleOrDefaultAsync<Guid?>(JoinGeneralSql, new { workspaceId, userId }, tx);
-            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, general is null ? 1 : 2);
+            var general = await conn.QuerySingleOrDefaultAsync<Guid?>(Cmd.For(JoinGeneralSql, new { workspaceId, userId }, ct, tx));
+            var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct, general is null ? 1 : 2);
             var member = new { userId, name = user.DisplayName(), role = invite.Role, kind = "human" };
-            published.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.WorkspaceMemberJoined, null, null, member));
+            published.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.WorkspaceMemberJoined, null, null, member, ct));
             if (general is { } channelId)
-                published.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq + 1, EventTypes.ChannelMemberJoined,
-                    channelId, null, new { channelId, userId, name = user.DisplayName() }));
-            await conn.ExecuteAsync(CountSql, new { invite.Id }, tx);
+                published.Add(await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq + 1, EventTypes.ChannelMemberJoined, channelId, null, new { channelId, userId, name = user.DisplayName() }, ct));
+            await conn.ExecuteAsync(Cmd.For(CountSql, new { invite.Id }, ct, tx));
         }
-        var view = await conn.QuerySingleAsync<WorkspaceView>(ViewSql, new { workspaceId, userId }, tx);
+        var view = await conn.QuerySingleAsync<WorkspaceView>(Cmd.For(ViewSql, new { workspaceId, userId }, ct, tx));
         await tx.CommitAsync(ct);
         await events.PublishAsync(published, ct);
         return TypedResults.Ok(view);

@@ -29,14 +29,14 @@ public sealed class ChangeMemberRole(NpgsqlDataSource dataSource, EventPublisher
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var targetRole = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, tx);
+        var targetRole = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, ct, tx);
         if (targetRole is null) return ApiProblem.NotFound(ErrorCodes.MemberNotFound, "Member");
         if (targetRole == Roles.Owner) return ApiProblem.Conflict(ErrorCodes.OwnerImmutable, "The owner's role cannot change.");
 
-        await conn.ExecuteAsync(UpdateSql, new { workspaceId, userId, role = body.Role }, tx);
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
+        await conn.ExecuteAsync(Cmd.For(UpdateSql, new { workspaceId, userId, role = body.Role }, ct, tx));
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
         var view = new MemberRoleView(userId, body.Role!);
-        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.WorkspaceMemberUpdated, null, null, view);
+        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.WorkspaceMemberUpdated, null, null, view, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
         return TypedResults.Ok(view);

@@ -21,6 +21,7 @@ public sealed class CreateInvite(NpgsqlDataSource dataSource, TimeProvider clock
     public async Task<Results<Created<InviteView>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/workspaces/{workspaceId:guid}/invites")] HttpRequest req, Guid workspaceId)
     {
+        var ct = req.HttpContext.RequestAborted;
         var body = await req.ReadJsonOrDefaultAsync<Request>() ?? new Request(null, null);
         var role = body.Role ?? Roles.Member;
         var hours = body.ExpiresInHours ?? DefaultHours;
@@ -33,8 +34,8 @@ public sealed class CreateInvite(NpgsqlDataSource dataSource, TimeProvider clock
 
         var token = InviteTokens.New();
         var expiresAt = clock.GetUtcNow().AddHours(hours);
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        await conn.ExecuteAsync(InsertSql, new { workspaceId, hash = InviteTokens.Hash(token), role, userId = req.HttpContext.User.UserId(), expiresAt });
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(Cmd.For(InsertSql, new { workspaceId, hash = InviteTokens.Hash(token), role, userId = req.HttpContext.User.UserId(), expiresAt }, ct));
         var view = new InviteView(token, $"/invite/{token}", workspaceId, role, expiresAt);
         return TypedResults.Created(view.Url, view);
     }

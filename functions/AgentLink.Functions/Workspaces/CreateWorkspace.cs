@@ -18,13 +18,14 @@ public sealed class CreateWorkspace(NpgsqlDataSource dataSource)
     public async Task<Results<Created<WorkspaceView>, ValidationProblem>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/workspaces")] HttpRequest req)
     {
+        var ct = req.HttpContext.RequestAborted;
         var body = await req.ReadJsonAsync<Request>();
         var name = body.Name?.Trim();
         var check = new Validate().Required("name", name, 80);
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        var workspace = await conn.QuerySingleAsync<WorkspaceView>(InsertSql, new { name, userId = req.HttpContext.User.UserId() });
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var workspace = await conn.QuerySingleAsync<WorkspaceView>(Cmd.For(InsertSql, new { name, userId = req.HttpContext.User.UserId() }, ct));
         return TypedResults.Created($"/api/v1/workspaces/{workspace.Id}", workspace);
     }
 }

@@ -14,8 +14,9 @@ public sealed class GetWorkspace(NpgsqlDataSource dataSource)
     public async Task<Results<Ok<WorkspaceView>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}")] HttpRequest req, Guid workspaceId)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        var workspace = await conn.QuerySingleOrDefaultAsync<WorkspaceView>(Sql, new { workspaceId, userId = req.HttpContext.User.UserId() });
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var workspace = await conn.QuerySingleOrDefaultAsync<WorkspaceView>(Cmd.For(Sql, new { workspaceId, userId = req.HttpContext.User.UserId() }, ct));
         return workspace is null ? ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace") : TypedResults.Ok(workspace);
     }
 }

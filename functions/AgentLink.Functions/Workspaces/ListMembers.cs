@@ -15,7 +15,8 @@ public sealed class ListMembers(NpgsqlDataSource dataSource)
     public async Task<Results<Ok<IEnumerable<MemberView>>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}/members")] HttpRequest req, Guid workspaceId)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        return TypedResults.Ok(await conn.QueryAsync<MemberView>(Sql, new { workspaceId }));
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return TypedResults.Ok(await conn.QueryAsync<MemberView>(Cmd.For(Sql, new { workspaceId }, ct)));
     }
 }

@@ -15,7 +15,8 @@ public sealed class ListWorkspaces(NpgsqlDataSource dataSource)
     public async Task<Ok<IEnumerable<WorkspaceView>>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces")] HttpRequest req)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        return TypedResults.Ok(await conn.QueryAsync<WorkspaceView>(Sql, new { userId = req.HttpContext.User.UserId() }));
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return TypedResults.Ok(await conn.QueryAsync<WorkspaceView>(Cmd.For(Sql, new { userId = req.HttpContext.User.UserId() }, ct)));
     }
 }

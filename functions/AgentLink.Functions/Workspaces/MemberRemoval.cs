@@ -20,13 +20,13 @@ public static class MemberRemoval
         delete from memberships where workspace_id = @workspaceId and user_id = @userId;
         """;
 
-    public static async Task<Removed> RemoveAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid userId)
+    public static async Task<Removed> RemoveAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid userId, CancellationToken ct)
     {
-        var wasAgent = await conn.ExecuteAsync(DeleteAgentSql, new { workspaceId, userId }, tx) > 0;
-        await conn.ExecuteAsync(DeleteMemberSql, new { workspaceId, userId }, tx);
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId);
+        var wasAgent = await conn.ExecuteAsync(Cmd.For(DeleteAgentSql, new { workspaceId, userId }, ct, tx)) > 0;
+        await conn.ExecuteAsync(Cmd.For(DeleteMemberSql, new { workspaceId, userId }, ct, tx));
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
         object data = wasAgent ? new { userId, kind = "agent" } : new { userId };
-        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.WorkspaceMemberRemoved, null, null, data);
+        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.WorkspaceMemberRemoved, null, null, data, ct);
         return new Removed(e, wasAgent);
     }
 

@@ -18,8 +18,9 @@ public sealed class PreviewInvite(NpgsqlDataSource dataSource, TimeProvider cloc
     public async Task<Results<Ok<InvitePreview>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/invites/{token}")] HttpRequest req, string token)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        var invite = await conn.QuerySingleOrDefaultAsync<InviteRow>(FindSql, new { hash = InviteTokens.Hash(token) });
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var invite = await conn.QuerySingleOrDefaultAsync<InviteRow>(Cmd.For(FindSql, new { hash = InviteTokens.Hash(token) }, ct));
         if (Problem(invite, clock) is { } problem) return problem;
         return TypedResults.Ok(new InvitePreview(invite!.WorkspaceId, invite.WorkspaceName, invite.Role, invite.ExpiresAt));
     }

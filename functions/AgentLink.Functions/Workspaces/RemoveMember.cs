@@ -20,7 +20,7 @@ public sealed class RemoveMember(NpgsqlDataSource dataSource, EventPublisher eve
         var callerRole = FunctionGate.WorkspaceRole(req.HttpContext);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var targetRole = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, tx);
+        var targetRole = await WorkspaceAccess.RoleAsync(conn, workspaceId, userId, ct, tx);
         if (targetRole is null) return ApiProblem.NotFound(ErrorCodes.MemberNotFound, "Member");
         if (targetRole == Roles.Owner) return ApiProblem.Conflict(ErrorCodes.OwnerImmutable, "The owner cannot be removed.");
         var allowed = userId == callerId
@@ -28,7 +28,7 @@ public sealed class RemoveMember(NpgsqlDataSource dataSource, EventPublisher eve
             || (callerRole == Roles.Admin && targetRole is Roles.Member or Roles.Viewer);
         if (!allowed) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role cannot remove this member.");
 
-        var removed = await MemberRemoval.RemoveAsync(conn, tx, workspaceId, userId);
+        var removed = await MemberRemoval.RemoveAsync(conn, tx, workspaceId, userId, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(removed.Event, ct);
         if (removed.WasAgent) await MemberRemoval.DisconnectAgentAsync(bus, userId);

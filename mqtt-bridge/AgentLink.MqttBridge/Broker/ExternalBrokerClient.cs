@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
@@ -155,7 +156,7 @@ public sealed class ExternalBrokerClient(
         if (message.Retain) return;
         var parsed = topics.Parse(message.Topic);
         if (parsed is null || parsed.Kind is not (TopicKind.Outbox or TopicKind.Status)) return;
-        if (await AgentAsync(parsed.WorkspaceId, parsed.AgentId!) is not { } agent) return;
+        if (await AgentAsync(parsed.WorkspaceId, parsed.AgentId!, CancellationToken.None) is not { } agent) return;
         var payload = message.Payload.ToArray();
         if (parsed.Kind == TopicKind.Status)
         {
@@ -174,12 +175,12 @@ public sealed class ExternalBrokerClient(
     }
 
     /// <summary>The agent behind a topic, cached briefly (the broker already checked who may publish there).</summary>
-    private async Task<AgentIdentity?> AgentAsync(Guid workspaceId, string agentId)
+    private async Task<AgentIdentity?> AgentAsync(Guid workspaceId, string agentId, CancellationToken ct)
     {
         var key = (workspaceId, agentId);
         if (_agents.TryGetValue(key, out var cached) && cached.Until > DateTime.UtcNow) return cached.Agent;
-        await using var conn = await dataSource.OpenConnectionAsync();
-        var agent = await conn.QuerySingleOrDefaultAsync<AgentIdentity>(AgentSql, new { workspaceId, agentId });
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var agent = await conn.QuerySingleOrDefaultAsync<AgentIdentity>(Cmd.For(AgentSql, new { workspaceId, agentId }, ct));
         _agents[key] = (agent, DateTime.UtcNow.AddSeconds(30));
         return agent;
     }
@@ -191,7 +192,7 @@ public sealed class ExternalBrokerClient(
     {
         if (!_client.IsConnected) return false;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<bool>(OnlineSql, new { agentUserId });
+        return await conn.QuerySingleOrDefaultAsync<bool>(Cmd.For(OnlineSql, new { agentUserId }, ct));
     }
 
     public async Task<Task<bool>> SendToAgentAsync(Guid agentUserId, string topic, Guid messageId, string payload, CancellationToken ct) =>

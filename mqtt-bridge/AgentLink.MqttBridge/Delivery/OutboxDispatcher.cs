@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Collections.Concurrent;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Events;
@@ -83,12 +84,12 @@ public sealed class OutboxDispatcher(
             await using var conn = await dataSource.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
             // Another instance is flushing this stream; it keeps going until the stream is empty.
-            if (!await conn.ExecuteScalarAsync<bool>(LockSql, new { streamId }, tx)) return;
-            var rows = (await conn.QueryAsync<Row>(PendingSql, new { streamId, Batch }, tx)).ToList();
+            if (!await conn.ExecuteScalarAsync<bool>(Cmd.For(LockSql, new { streamId }, ct, tx))) return;
+            var rows = (await conn.QueryAsync<Row>(Cmd.For(PendingSql, new { streamId, Batch }, ct, tx))).ToList();
             if (rows.Count == 0) return;
 
             var delivered = rows[0].Target == "inbox" ? await SendInboxAsync(rows, ct) : await PublishChannelAsync(rows, ct);
-            if (delivered.Count > 0) await conn.ExecuteAsync(DeliveredSql, new { ids = delivered.ToArray() }, tx);
+            if (delivered.Count > 0) await conn.ExecuteAsync(Cmd.For(DeliveredSql, new { ids = delivered.ToArray() }, ct, tx));
             await tx.CommitAsync(ct);
             if (delivered.Count < rows.Count || rows.Count < Batch) return;
         }

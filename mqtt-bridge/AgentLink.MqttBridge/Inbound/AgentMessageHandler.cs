@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Text.Json;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Chat;
@@ -81,13 +82,13 @@ public sealed class AgentMessageHandler(
         if (mentions.Length > 0)
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
-            mentions = await Mentions.MembersAsync(conn, agent.WorkspaceId, mentions);
+            mentions = await Mentions.MembersAsync(conn, agent.WorkspaceId, mentions, ct);
         }
-        var outcome = await writer.WriteAsync(agent.WorkspaceId, post.ParentId is null ? 1 : 2, async (db, tx, seq) =>
+        var outcome = await writer.WriteAsync(agent.WorkspaceId, post.ParentId is null ? 1 : 2, async (db, tx, seq, batch) =>
         {
-            var result = await WriteAsync(db, tx, agent, id, post, mentions, seq);
+            var result = await WriteAsync(db, tx, agent, id, post, mentions, seq, batch);
             return (result, result.Posted?.Events ?? []);
-        });
+        }, ct);
         if (outcome.Posted is { } posted) await AgentOutbox.SignalAsync(bus, posted.AgentStreams);
         return outcome.Outcome;
     }
@@ -96,12 +97,12 @@ public sealed class AgentMessageHandler(
 
     /// <summary>Inside the workspace's write batch: membership, de-duplication and the post, all or nothing.</summary>
     private static async Task<WriteResult> WriteAsync(
-        NpgsqlConnection db, NpgsqlTransaction tx, AgentIdentity agent, Guid id, PostRequest post, Guid[] mentions, long seq)
+        NpgsqlConnection db, NpgsqlTransaction tx, AgentIdentity agent, Guid id, PostRequest post, Guid[] mentions, long seq, CancellationToken ct)
     {
-        var p = await db.QuerySingleAsync<Prepared>(PrepareSql, new
+        var p = await db.QuerySingleAsync<Prepared>(Cmd.For(PrepareSql, new
         {
             agentUserId = agent.UserId, channelId = post.ChannelId, workspaceId = agent.WorkspaceId, messageId = id, parentId = post.ParentId,
-        }, tx);
+        }, ct, tx));
         if (p.ChannelType is null)
             return new(InboundOutcome.Refuse(AgentErrorCodes.ChannelNotFound, "No such channel, or you are not a member of it.", id), null);
         if (p.Archived) return new(InboundOutcome.Refuse(AgentErrorCodes.ChannelArchived, "This channel is archived.", id), null);
@@ -112,7 +113,7 @@ public sealed class AgentMessageHandler(
         var fanout = AgentFanout.From(p.Agents, p.ChannelType == "dm", mentions);
         var draft = new PostDraft(Guid.CreateVersion7(), agent.WorkspaceId, post.ChannelId, p.Root,
             new AuthorView(agent.UserId, agent.Name, "agent"), post.Text, mentions, fanout);
-        return new(InboundOutcome.Accepted(id), await ChannelPosts.InsertAsync(db, tx, draft, seq));
+        return new(InboundOutcome.Accepted(id), await ChannelPosts.InsertAsync(db, tx, draft, seq, ct));
     }
 
     private static InboundOutcome? Parse(ReadOnlySpan<byte> payload, out Guid id, out string type, out JsonElement data)

@@ -1,3 +1,4 @@
+using AgentLink.Core.Data;
 using System.Text.Json;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Events;
@@ -49,7 +50,7 @@ public sealed class AgentPresence(NpgsqlDataSource dataSource, IEventBus bus, Ou
     public async Task SetAsync(AgentIdentity agent, string status, CancellationToken ct = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var row = await conn.QuerySingleOrDefaultAsync<(string? Previous, DateTime LastSeen)?>(SetSql, new { userId = agent.UserId, status });
+        var row = await conn.QuerySingleOrDefaultAsync<(string? Previous, DateTime LastSeen)?>(Cmd.For(SetSql, new { userId = agent.UserId, status }, ct));
         if (row is not { } r || r.Previous == status) return;
         await AnnounceAsync(agent.WorkspaceId, agent.UserId, status, r.LastSeen);
         // Back from offline: its backlog goes out now rather than at the next sweep.

@@ -147,7 +147,7 @@ public sealed class ChannelEventStream(
         if (c.Channels.TryGetValue(channelId, out var member)) return member;
         // A channel created after the stream opened (a DM, a private channel): ask once, then remember.
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        member = await conn.ExecuteScalarAsync<bool>(IsMemberSql, new { channelId, userId = c.UserId });
+        member = await conn.ExecuteScalarAsync<bool>(Cmd.For(IsMemberSql, new { channelId, userId = c.UserId }, ct));
         c.Channels[channelId] = member;
         return member;
     }
@@ -167,7 +167,7 @@ public sealed class ChannelEventStream(
     private async Task<Dictionary<Guid, bool>> LoadMembershipAsync(Guid workspaceId, Guid userId, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return (await conn.QueryAsync<Guid>(MembershipSql, new { workspaceId, userId })).ToDictionary(id => id, _ => true);
+        return (await conn.QueryAsync<Guid>(Cmd.For(MembershipSql, new { workspaceId, userId }, ct))).ToDictionary(id => id, _ => true);
     }
 
     private sealed class Connection(Guid workspaceId, Guid userId, Dictionary<Guid, bool> channels)

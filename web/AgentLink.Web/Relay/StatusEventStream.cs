@@ -1,3 +1,4 @@
+using Dapper;
 using System.Security.Claims;
 using System.Threading.Channels;
 using AgentLink.Core.Auth;
@@ -25,7 +26,7 @@ public static class StatusEventStream
     private static async Task<IEnumerable<AgentPresence>> AgentsAsync(NpgsqlDataSource dataSource, Guid workspaceId, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await Dapper.SqlMapper.QueryAsync<AgentPresence>(conn, new Dapper.CommandDefinition(AgentsSql, new { workspaceId }, cancellationToken: ct));
+        return await conn.QueryAsync<AgentPresence>(Cmd.For(AgentsSql, new { workspaceId }, ct));
     }
 
     public static async Task Handle(
