@@ -21,10 +21,13 @@ public static class AgentRegistrations
         where r.id = @registrationId
         """;
 
-    // Claims only an unclaimed registration inside its window: two claims racing, one wins.
+    // Claims only an unclaimed registration inside its window (two claims racing, one wins), and a
+    // person only into a workspace they own or administer (an agent's invite was checked with it).
     private const string ClaimSql = """
         update agent_registrations set workspace_id = @workspaceId, claimed_by = @claimedBy, claimed_at = now()
         where id = @registrationId and workspace_id is null and claim_expires_at > now()
+          and (@claimedBy::uuid is null
+               or exists (select 1 from memberships m where m.workspace_id = @workspaceId and m.user_id = @claimedBy and m.role in ('owner', 'admin')))
         """;
 
     public static Task<Row?> FindAsync(IDbConnection conn, Guid registrationId, CancellationToken ct, IDbTransaction? tx = null) =>

@@ -19,7 +19,9 @@ public sealed class RemoveAgent(NpgsqlDataSource dataSource, EventPublisher even
         await using var tx = await conn.BeginTransactionAsync(ct);
         var found = await conn.QuerySingleOrDefaultAsync<(Guid UserId, Guid WorkspaceId)?>(Cmd.For(FindSql, new { registrationId = agent.RegistrationId(), agentId }, ct, tx));
         if (found is not { } target) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
-        var removed = await MemberRemoval.RemoveAsync(conn, tx, target.WorkspaceId, target.UserId, ct);
+        // The agent removes itself: its registration owns this agent id (the lookup above, in this transaction).
+        if (await MemberRemoval.RemoveAsync(conn, tx, target.WorkspaceId, target.UserId, target.UserId, ct) is not { } removed)
+            return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         await tx.CommitAsync(ct);
         await events.PublishAsync(removed.Event, ct);
         await MemberRemoval.DisconnectAgentAsync(bus, target.UserId);

@@ -28,7 +28,13 @@ public sealed class AddChannelMember(NpgsqlDataSource dataSource, EventPublisher
         var name = await conn.QuerySingleOrDefaultAsync<string>(Cmd.For("select u.name from memberships m join users u on u.id = m.user_id where m.workspace_id = @workspaceId and m.user_id = @targetId", new { channel.WorkspaceId, targetId }, ct, tx));
         if (name is null) return ApiProblem.NotFound(ErrorCodes.UserNotFound, "User");
 
-        var e = await ChannelMembership.AddAsync(conn, tx, channel.WorkspaceId, channelId, targetId, name, ct);
+        var (outcome, e) = await ChannelMembership.AddAsync(conn, tx, channel.WorkspaceId, channelId, targetId, name, userId, ct);
+        if (outcome == ChannelMembership.Outcome.Refused)
+        {
+            // The caller's standing, the person's membership or the channel changed since the check.
+            await tx.RollbackAsync(ct);
+            return ApiProblem.Conflict(ErrorCodes.NotChannelMember, "Could not add them: your membership, theirs or the channel changed; reload and try again.");
+        }
         await tx.CommitAsync(ct);
         if (e is not null) await events.PublishAsync(e, ct);
         return TypedResults.NoContent();

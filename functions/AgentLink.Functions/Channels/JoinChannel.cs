@@ -19,7 +19,13 @@ public sealed class JoinChannel(NpgsqlDataSource dataSource, EventPublisher even
         if (channel is null) return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
         if (channel.Archived) return ApiProblem.Conflict(ErrorCodes.ChannelArchived, "This channel is archived.");
 
-        var e = await ChannelMembership.AddAsync(conn, tx, channel.WorkspaceId, channelId, userId, user.DisplayName(), ct);
+        var (outcome, e) = await ChannelMembership.AddAsync(conn, tx, channel.WorkspaceId, channelId, userId, user.DisplayName(), userId, ct);
+        if (outcome == ChannelMembership.Outcome.Refused)
+        {
+            // Archived, or the caller left the workspace, since the check.
+            await tx.RollbackAsync(ct);
+            return ApiProblem.NotFound(ErrorCodes.ChannelNotFound, "Channel");
+        }
         var view = (await ChannelQueries.GetAsync(conn, channelId, userId, ct, tx))!;
         await tx.CommitAsync(ct);
         if (e is not null) await events.PublishAsync(e, ct);

@@ -8,7 +8,13 @@ public sealed class EditMessage(NpgsqlDataSource dataSource, EventPublisher even
 {
     public sealed record Request(string? Text);
 
-    private const string UpdateSql = "update channel_messages set text = @text, edited_at = now() where id = @messageId and deleted_at is null";
+    // The author's rights are part of the write: checked before, they may have changed since.
+    private const string UpdateSql = $$"""
+        update channel_messages m set text = @text, edited_at = now()
+        from channels c
+        where m.id = @messageId and c.id = m.channel_id and m.deleted_at is null and m.author_id = @userId
+          and {{ChannelRights.CanWrite}}
+        """;
 
     /// <summary>Edits a message; only its author may. Mentions are read again from the new text.</summary>
     [Function(nameof(EditMessage))]
@@ -18,29 +24,39 @@ public sealed class EditMessage(NpgsqlDataSource dataSource, EventPublisher even
     {
         var body = await req.ReadJsonAsync<Request>();
         var ct = req.HttpContext.RequestAborted;
-        var user = req.HttpContext.User;
+        var userId = req.HttpContext.User.UserId();
         var text = body.Text?.Trim();
         var check = new Validate().Required("text", text, limits.Value.MaxMessageLength);
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
-        var userId = user.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var target = await MessageAccess.FindAsync(conn, messageId, userId, ct, tx);
-        if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
-        if (target.AuthorId != userId) return ApiProblem.Forbidden(ErrorCodes.Forbidden, "Only the author edits a message.");
-        if (target.Deleted) return ApiProblem.Conflict(ErrorCodes.MessageDeleted, "This message was deleted.");
-        if (PostMessage.WriteProblem(target.Channel) is { } problem) return problem;
+        if (Refusal(target, userId) is { } refused) return refused;
 
-        var workspaceId = target.Channel.WorkspaceId;
+        var workspaceId = target!.Channel.WorkspaceId;
         var mentions = await Mentions.ResolveAsync(conn, workspaceId, text!, ct, tx);
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
-        await conn.ExecuteAsync(Cmd.For(UpdateSql, new { messageId, text }, ct, tx));
+        if (await conn.ExecuteAsync(Cmd.For(UpdateSql, new { messageId, text, userId }, ct, tx)) == 0)
+        {
+            // The caller's standing changed between the check and the write: say what it is now.
+            await tx.RollbackAsync(ct);
+            return Refusal(await MessageAccess.FindAsync(conn, messageId, userId, ct), userId)
+                   ?? ApiProblem.Conflict(ErrorCodes.MessageDeleted, "The message changed meanwhile; try again.");
+        }
         await Mentions.SaveAsync(conn, tx, workspaceId, messageId, mentions, ct);
         var view = await MessageQueries.GetAsync(conn, messageId, ct, tx);
         var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.MessageUpdated, target.ChannelId, null, view, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
         return TypedResults.Ok(view);
+    }
+
+    private static ProblemHttpResult? Refusal(MessageTarget? target, Guid userId)
+    {
+        if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
+        if (target.AuthorId != userId) return ApiProblem.Forbidden(ErrorCodes.Forbidden, "Only the author edits a message.");
+        if (target.Deleted) return ApiProblem.Conflict(ErrorCodes.MessageDeleted, "This message was deleted.");
+        return PostMessage.WriteProblem(target.Channel);
     }
 }

@@ -8,10 +8,17 @@ public sealed class ToggleReaction(NpgsqlDataSource dataSource, EventPublisher e
 
     public sealed record Response(Guid MessageId, bool Added, ReactionView[] Reactions);
 
-    private const string RemoveSql = "delete from message_reactions where message_id = @messageId and user_id = @userId and emoji = @emoji";
+    // Both carry the caller's rights: checked before, they may have changed since.
+    private const string RemoveSql = $$"""
+        delete from message_reactions r using channel_messages m join channels c on c.id = m.channel_id
+        where r.message_id = @messageId and r.user_id = @userId and r.emoji = @emoji and m.id = r.message_id
+          and {{ChannelRights.CanWrite}}
+        """;
 
-    private const string AddSql = """
-        insert into message_reactions (message_id, workspace_id, user_id, emoji) values (@messageId, @workspaceId, @userId, @emoji)
+    private const string AddSql = $$"""
+        insert into message_reactions (message_id, workspace_id, user_id, emoji)
+        select m.id, m.workspace_id, @userId, @emoji from channel_messages m join channels c on c.id = m.channel_id
+        where m.id = @messageId and m.deleted_at is null and {{ChannelRights.CanWrite}}
         """;
 
     /// <summary>Adds the caller's reaction, or removes it when already there.</summary>
@@ -33,18 +40,30 @@ public sealed class ToggleReaction(NpgsqlDataSource dataSource, EventPublisher e
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var target = await MessageAccess.FindAsync(conn, messageId, userId, ct, tx);
-        if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
-        if (PostMessage.WriteProblem(target.Channel) is { } problem) return problem;
-        if (target.Deleted) return ApiProblem.Conflict(ErrorCodes.MessageDeleted, "This message was deleted.");
+        if (Refusal(target) is { } refused) return refused;
 
-        var workspaceId = target.Channel.WorkspaceId;
+        var workspaceId = target!.Channel.WorkspaceId;
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
         var added = await conn.ExecuteAsync(Cmd.For(RemoveSql, new { messageId, userId, emoji }, ct, tx)) == 0;
-        if (added) await conn.ExecuteAsync(Cmd.For(AddSql, new { messageId, workspaceId, userId, emoji }, ct, tx));
+        if (added && await conn.ExecuteAsync(Cmd.For(AddSql, new { messageId, userId, emoji }, ct, tx)) == 0)
+        {
+            // Neither removed nor added: the caller's standing (or the message) changed since the check.
+            await tx.RollbackAsync(ct);
+            return Refusal(await MessageAccess.FindAsync(conn, messageId, userId, ct))
+                   ?? ApiProblem.Conflict(ErrorCodes.MessageDeleted, "The message changed meanwhile; try again.");
+        }
         var reactions = await MessageQueries.ReactionsAsync(conn, messageId, ct, tx);
         var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ReactionsChanged, target.ChannelId, null, new { messageId, channelId = target.ChannelId, reactions }, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
         return TypedResults.Ok(new Response(messageId, added, reactions));
+    }
+
+    private static ProblemHttpResult? Refusal(MessageTarget? target)
+    {
+        if (target is null) return ApiProblem.NotFound(ErrorCodes.MessageNotFound, "Message");
+        if (PostMessage.WriteProblem(target.Channel) is { } problem) return problem;
+        if (target.Deleted) return ApiProblem.Conflict(ErrorCodes.MessageDeleted, "This message was deleted.");
+        return null;
     }
 }

@@ -8,11 +8,12 @@ public sealed class ChangeMemberRole(NpgsqlDataSource dataSource, EventPublisher
 
     public sealed record MemberRoleView(Guid UserId, string Role);
 
-    // The owner guard is in the WHERE: the owner's row never changes here, whatever was read before.
+    // The rights are in the WHERE: the caller is the owner, and the owner's own row never changes here.
     private const string UpdateSql = """
-        update memberships set role = @role
-        where workspace_id = @workspaceId and user_id = @userId and role <> 'owner'
-        returning role
+        update memberships m set role = @role
+        where m.workspace_id = @workspaceId and m.user_id = @userId and m.role <> 'owner'
+          and exists (select 1 from memberships o where o.workspace_id = @workspaceId and o.user_id = @callerId and o.role = 'owner')
+        returning m.role
         """;
 
     /// <summary>The owner changes a member's role (admin, member, viewer). The owner's own role cannot change here.</summary>
@@ -33,7 +34,11 @@ public sealed class ChangeMemberRole(NpgsqlDataSource dataSource, EventPublisher
         if (targetRole is null) return ApiProblem.NotFound(ErrorCodes.MemberNotFound, "Member");
         if (targetRole == Roles.Owner) return ApiProblem.Conflict(ErrorCodes.OwnerImmutable, "The owner's role cannot change.");
 
-        await conn.ExecuteAsync(Cmd.For(UpdateSql, new { workspaceId, userId, role = body.Role }, ct, tx));
+        if (await conn.ExecuteAsync(Cmd.For(UpdateSql, new { workspaceId, userId, role = body.Role, callerId = req.HttpContext.User.UserId() }, ct, tx)) == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Only the owner changes roles.");
+        }
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
         var view = new MemberRoleView(userId, body.Role!);
         var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.WorkspaceMemberUpdated, null, null, view, ct);

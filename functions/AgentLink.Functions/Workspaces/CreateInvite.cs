@@ -10,9 +10,12 @@ public sealed class CreateInvite(NpgsqlDataSource dataSource, TimeProvider clock
 
     public sealed record InviteView(string Token, string Url, Guid WorkspaceId, string Role, DateTimeOffset ExpiresAt);
 
+    // The inviter's rights are part of the write: an owner or admin, and only the owner invites admins.
     private const string InsertSql = """
         insert into invitations (workspace_id, token_hash, role, created_by, expires_at)
-        values (@workspaceId, @hash, @role, @userId, @expiresAt)
+        select @workspaceId, @hash, @role, @userId, @expiresAt
+        where exists (select 1 from memberships m where m.workspace_id = @workspaceId and m.user_id = @userId
+                      and (m.role = 'owner' or (m.role = 'admin' and @role <> 'admin')))
         """;
 
     /// <summary>An invite link into the workspace. Owners and admins invite; only the owner may invite an admin.</summary>
@@ -35,7 +38,8 @@ public sealed class CreateInvite(NpgsqlDataSource dataSource, TimeProvider clock
         var token = InviteTokens.New();
         var expiresAt = clock.GetUtcNow().AddHours(hours);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(Cmd.For(InsertSql, new { workspaceId, hash = InviteTokens.Hash(token), role, userId = req.HttpContext.User.UserId(), expiresAt }, ct));
+        if (await conn.ExecuteAsync(Cmd.For(InsertSql, new { workspaceId, hash = InviteTokens.Hash(token), role, userId = req.HttpContext.User.UserId(), expiresAt }, ct)) == 0)
+            return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Only owners and admins invite, and only the owner invites admins.");
         var view = new InviteView(token, $"/invite/{token}", workspaceId, role, expiresAt);
         return TypedResults.Created(view.Url, view);
     }

@@ -13,17 +13,27 @@ public static class MemberRemoval
 {
     public sealed record Removed(WorkspaceEvent Event, bool WasAgent);
 
-    private const string DeleteAgentSql = "delete from remote_agents where workspace_id = @workspaceId and user_id = @userId";
-
-    private const string DeleteMemberSql = """
-        delete from channel_members where workspace_id = @workspaceId and user_id = @userId;
-        delete from memberships where workspace_id = @workspaceId and user_id = @userId;
+    // Who may remove whom is part of the write: the member themselves, the owner, or an admin for
+    // members and viewers; never the owner. Channel memberships and an agent's MQTT identity go with it.
+    private const string RemoveSql = """
+        with m as (
+            delete from memberships m
+            where m.workspace_id = @workspaceId and m.user_id = @userId and m.role <> 'owner'
+              and (@userId = @removedBy
+                   or exists (select 1 from memberships r where r.workspace_id = @workspaceId and r.user_id = @removedBy
+                              and (r.role = 'owner' or (r.role = 'admin' and m.role in ('member', 'viewer')))))
+            returning m.user_id),
+        cm as (delete from channel_members where workspace_id = @workspaceId and user_id in (select user_id from m)),
+        ra as (delete from remote_agents where workspace_id = @workspaceId and user_id in (select user_id from m) returning 1)
+        select (select count(*) from m)::int as removed, (select count(*) from ra)::int as agents
         """;
 
-    public static async Task<Removed> RemoveAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid userId, CancellationToken ct)
+    /// <summary>Removes <paramref name="userId"/> as <paramref name="removedBy"/> may; null when that is not (or no longer) allowed.</summary>
+    public static async Task<Removed?> RemoveAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid userId, Guid removedBy, CancellationToken ct)
     {
-        var wasAgent = await conn.ExecuteAsync(Cmd.For(DeleteAgentSql, new { workspaceId, userId }, ct, tx)) > 0;
-        await conn.ExecuteAsync(Cmd.For(DeleteMemberSql, new { workspaceId, userId }, ct, tx));
+        var (removed, agents) = await conn.QuerySingleAsync<(int, int)>(Cmd.For(RemoveSql, new { workspaceId, userId, removedBy }, ct, tx));
+        if (removed == 0) return null;
+        var wasAgent = agents > 0;
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
         object data = wasAgent ? new { userId, kind = "agent" } : new { userId };
         var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.WorkspaceMemberRemoved, null, null, data, ct);

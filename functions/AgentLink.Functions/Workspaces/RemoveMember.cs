@@ -28,7 +28,12 @@ public sealed class RemoveMember(NpgsqlDataSource dataSource, EventPublisher eve
             || (callerRole == Roles.Admin && targetRole is Roles.Member or Roles.Viewer);
         if (!allowed) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role cannot remove this member.");
 
-        var removed = await MemberRemoval.RemoveAsync(conn, tx, workspaceId, userId, ct);
+        if (await MemberRemoval.RemoveAsync(conn, tx, workspaceId, userId, callerId, ct) is not { } removed)
+        {
+            // The caller's role (or theirs) changed since the check.
+            await tx.RollbackAsync(ct);
+            return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role cannot remove this member.");
+        }
         await tx.CommitAsync(ct);
         await events.PublishAsync(removed.Event, ct);
         if (removed.WasAgent) await MemberRemoval.DisconnectAgentAsync(bus, userId);
