@@ -1,4 +1,5 @@
 using AgentLink.Core.Hosting;
+using AgentLink.Core.Options;
 using AgentLink.Functions.Auth;
 using AgentLink.Functions.Runtime;
 using Microsoft.Extensions.Configuration.Memory;
@@ -25,6 +26,12 @@ public static class FunctionsHost
         services.AddSingleton<FunctionGate>();
         services.AddSingleton<FunctionRateLimiter>();
         services.AddScoped<Sessions>();
+        // With an external broker the hooks are how it authenticates agents; they must not be open.
+        services.AddOptions<MqttOptions>()
+            .Validate(o => o.Broker != BrokerMode.External || !string.IsNullOrEmpty(o.HookSecret),
+                "AgentLink:Mqtt:HookSecret is required when AgentLink:Mqtt:Broker is External (environment variable AgentLink__Mqtt__HookSecret): " +
+                "the broker's auth hooks must not answer anonymous callers.")
+            .ValidateOnStart();
         return builder;
     }
 
@@ -36,10 +43,15 @@ public static class FunctionsHost
         return builder;
     }
 
-    /// <summary>Maps every HTTP function under host.json's route prefix (default /api), and the API reference page.</summary>
-    public static WebApplication MapAgentLinkFunctions(this WebApplication app)
+    /// <summary>
+    /// Maps the HTTP functions under host.json's route prefix (default /api), and the API reference page.
+    /// <paramref name="publicOrigin"/>: the broker hooks are left out (they are for the broker, on the
+    /// internal network, and never served on the origin browsers use).
+    /// </summary>
+    public static WebApplication MapAgentLinkFunctions(this WebApplication app, bool publicOrigin = false)
     {
-        app.MapFunctions(app.Services.GetRequiredService<FunctionCatalog>());
+        var catalog = app.Services.GetRequiredService<FunctionCatalog>();
+        app.MapFunctions(catalog, publicOrigin ? f => f.Policy.Caller != Caller.Broker : null);
         app.MapApiReference(app.Services.GetRequiredService<HostJson>().PathBase);
         return app;
     }

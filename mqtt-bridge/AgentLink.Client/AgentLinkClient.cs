@@ -67,6 +67,7 @@ public sealed class AgentLinkClient : IAsyncDisposable
         _pump = Task.Run(PumpAsync);
         _mqtt.DisconnectedAsync += _ =>
         {
+            if (_connected.Task.IsCompleted) Interlocked.Increment(ref _disconnections);
             if (_connected.Task.IsCompleted) _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
             return Task.CompletedTask;
         };
@@ -79,6 +80,11 @@ public sealed class AgentLinkClient : IAsyncDisposable
     public AgentTopicNames Topics => _agent.Topics;
 
     public bool IsConnected => _mqtt.IsConnected;
+
+    private int _disconnections;
+
+    /// <summary>How many times an established connection was lost (the client reconnects by itself each time).</summary>
+    public int Disconnections => Volatile.Read(ref _disconnections);
 
     /// <summary>A DM to this agent, or a message mentioning it (Reason says which).</summary>
     public event Func<InboxEnvelope, Task>? MessageReceived;

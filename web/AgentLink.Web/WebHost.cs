@@ -61,11 +61,13 @@ public static class WebHost
         app.UseAuthorization();
         if (web.HostsFunctions)
         {
-            app.MapAgentLinkFunctions();
+            app.MapAgentLinkFunctions(publicOrigin: true);
         }
         else
         {
             app.MapReverseProxy();
+            // The broker hooks are for the broker, on the internal network: never forwarded from the public origin.
+            app.MapNotForwarded(FunctionCatalog.App, f => f.Policy.Caller == Caller.Broker, "/api");
             // The API reference page lives on the public origin; its document comes from the functions through the proxy.
             app.MapApiReference("/api");
         }

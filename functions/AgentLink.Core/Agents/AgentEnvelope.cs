@@ -52,4 +52,10 @@ public static class AgentErrorCodes
     public const string ChannelArchived = "channel_archived";
     public const string RateLimited = "rate_limited";
     public const string NotAuthorized = "not_authorized";
+
+    /// <summary>A string holds a NUL (\u0000) character, which cannot be stored.</summary>
+    public const string InvalidText = "invalid_text";
+
+    /// <summary>Something failed on our side that resending will not fix; the message was not written.</summary>
+    public const string InternalError = "internal_error";
 }

@@ -129,17 +129,23 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
         }
         catch (Exception ex) when (batch.Count > 1)
         {
+            Data.DbFailures.AfterRefusedValue(dataSource, ex);
             // One bad write must not fail its neighbours: retry each alone.
             _logger.LogWarning(ex, "A batch of {Count} writes in workspace {WorkspaceId} failed; retrying one by one", batch.Count, workspaceId);
             foreach (var item in batch)
             {
                 try { await RunAsync(workspaceId, [item]); }
-                catch (Exception single) { item.Done.TrySetException(single); }
+                catch (Exception single)
+                {
+                    Data.DbFailures.AfterRefusedValue(dataSource, single);
+                    item.Done.TrySetException(single);
+                }
             }
             return;
         }
         catch (Exception ex)
         {
+            Data.DbFailures.AfterRefusedValue(dataSource, ex);
             batch[0].Done.TrySetException(ex);
         }
     }

@@ -23,6 +23,12 @@ public static class ApiProblem
         TypedResults.ValidationProblem(errors, detail: "One or more fields are invalid.",
             extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.ValidationFailed });
 
+    /// <summary>A NUL character or an unpaired surrogate (text the database cannot store) in a field, query or route value.</summary>
+    public static ValidationProblem InvalidText(string field) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = ["Must not contain NUL (\\u0000) characters or unpaired surrogates."] },
+            detail: $"{field} contains a NUL (\\u0000) character or an unpaired surrogate, which cannot be stored.",
+            extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.InvalidText });
+
     public static ValidationProblem Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });
 

@@ -9,6 +9,7 @@ public static class ErrorCodes
     public const string InvalidRequest = "invalid_request";
     public const string InvalidJson = "invalid_json";
     public const string ValidationFailed = "validation_failed";
+    public const string InvalidText = "invalid_text";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string Unauthenticated = "unauthenticated";
@@ -46,4 +47,5 @@ public static class ErrorCodes
     public const string AgentNotFound = "agent_not_found";
     public const string AgentIdTaken = "agent_id_taken";
     public const string InvalidHookSecret = "invalid_hook_secret";
+    public const string HooksDisabled = "hooks_disabled";
 }

@@ -1,5 +1,6 @@
 using AgentLink.Core.Hosting;
 using AgentLink.Core.Options;
+using AgentLink.Core.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,17 @@ public sealed class FunctionGate(
             // The caller went away; nobody reads the answer.
             return Results.Empty;
         }
+        catch (InvalidTextException text)
+        {
+            return ApiProblem.InvalidText(text.Field);
+        }
+        catch (Exception ex) when (DbFailures.IsRefusedValue(ex))
+        {
+            // A value the database refused is the input's fault; see DbFailures for why the pool is cleared.
+            logger.LogWarning(ex, "Function {Function}: PostgreSQL refused a value", function.Name);
+            DbFailures.AfterRefusedValue(dataSource, ex);
+            return ApiProblem.BadRequest(ErrorCodes.InvalidRequest, "A value in the request cannot be stored.");
+        }
         catch (BadHttpRequestException bad)
         {
             var (code, detail) = ProblemDetailsDefaults.Describe(bad, bad.StatusCode);
@@ -63,9 +75,19 @@ public sealed class FunctionGate(
     private async Task<IResult?> AdmitAsync(HttpContext http, HttpFunction function)
     {
         var policy = function.Policy;
+        // Text the database cannot store, in the route or the query, whatever the function reads.
+        foreach (var (name, value) in http.Request.RouteValues)
+            if (value is string text && TextRules.HasNul(text)) return ApiProblem.InvalidText(name);
+        foreach (var (name, values) in http.Request.Query)
+            if (TextRules.HasNul(name) || values.Any(TextRules.HasNul)) return ApiProblem.InvalidText(TextRules.HasNul(name) ? "query" : name);
         var maxBody = policy.BodyLimit ?? limits.Value.MaxRequestBodyBytes;
         if (http.Request.ContentLength > maxBody)
+        {
+            // The body stays unread, so this connection cannot carry another request: say so, or a
+            // keep-alive client sends its next request into a connection the server is closing.
+            http.Response.Headers.Connection = "close";
             return ApiProblem.Of(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The request body is larger than {maxBody} bytes.");
+        }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize) bodySize.MaxRequestBodySize = maxBody;
         RequestBody.SetLimit(http, maxBody);
 

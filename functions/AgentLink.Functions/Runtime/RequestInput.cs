@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AgentLink.Core.Text;
 using Microsoft.Extensions.Options;
 
 namespace AgentLink.Functions.Runtime;
@@ -38,15 +39,20 @@ public static class RequestBody
             buffer.Write(chunk, 0, read);
         }
         if (buffer.Length == 0) return null;
+        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        string? nul;
+        try { nul = TextRules.FindNul(json); }
+        catch (JsonException error) { throw new BadHttpRequestException("The body is not valid JSON.", StatusCodes.Status400BadRequest, error); }
+        if (nul is not null) throw new InvalidTextException(nul.Length == 0 ? "body" : nul);
 
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
+            return JsonSerializer.Deserialize<T>(json, options);
         }
-        catch (JsonException json)
+        catch (JsonException error)
         {
-            throw new BadHttpRequestException("The body is not valid JSON.", StatusCodes.Status400BadRequest, json);
+            throw new BadHttpRequestException("The body is not valid JSON.", StatusCodes.Status400BadRequest, error);
         }
     }
 }
@@ -54,8 +60,11 @@ public static class RequestBody
 /// <summary>Typed query-string values; a value of the wrong format is a 400 invalid_request.</summary>
 public static class RequestQuery
 {
-    public static string? QueryString(this HttpRequest request, string name) =>
-        request.Query.TryGetValue(name, out var values) ? values.ToString() : null;
+    public static string? QueryString(this HttpRequest request, string name)
+    {
+        var value = request.Query.TryGetValue(name, out var values) ? values.ToString() : null;
+        return TextRules.HasNul(value) ? throw new InvalidTextException(name) : value;
+    }
 
     public static int? QueryInt(this HttpRequest request, string name) =>
         Parse(request, name, (string s, out int v) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v));
@@ -71,4 +80,10 @@ public static class RequestQuery
         if (string.IsNullOrEmpty(raw)) return null;
         return parse(raw, out var value) ? value : throw new BadHttpRequestException($"Failed to bind parameter \"{name}\" from \"{raw}\".");
     }
+}
+
+/// <summary>Text the database cannot store (a NUL character) in the named field, query or route value; answered 400 invalid_text.</summary>
+public sealed class InvalidTextException(string field) : Exception($"{field} contains a NUL character.")
+{
+    public string Field { get; } = field;
 }

@@ -11,11 +11,12 @@ namespace AgentLink.Functions.Runtime;
 /// </summary>
 public static class StandaloneFunctions
 {
-    public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder endpoints, FunctionCatalog catalog)
+    public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder endpoints, FunctionCatalog catalog, Func<HttpFunction, bool>? include = null)
     {
         var prefix = endpoints.ServiceProvider.GetRequiredService<HostJson>().PathBase;
         foreach (var function in catalog.Http)
         {
+            if (include is not null && !include(function)) continue;
             endpoints.MapMethods($"{prefix}/{function.Route}", function.Methods, Handler(function))
                 .WithDisplayName(function.Name)
                 .WithMetadata(function);
@@ -34,6 +35,17 @@ public static class StandaloneFunctions
         var gate = http.RequestServices.GetRequiredService<FunctionGate>();
         var result = await gate.RunAsync(http, function, () => invoker.InvokeAsync(http));
         await result.ExecuteAsync(http);
+    }
+
+    /// <summary>
+    /// On a host that forwards /api elsewhere (the web app in front of a functions host): answers the
+    /// routes of the excluded functions itself with 404, so they are never forwarded.
+    /// </summary>
+    public static void MapNotForwarded(this IEndpointRouteBuilder endpoints, FunctionCatalog catalog, Func<HttpFunction, bool> excluded, string pathBase)
+    {
+        foreach (var function in catalog.Http.Where(excluded))
+            endpoints.MapMethods($"{pathBase}/{function.Route}", function.Methods,
+                http => ApiProblem.Write(http, StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No such resource."));
     }
 
     /// <summary>The interactive API reference (Scalar) over the functions' OpenAPI document.</summary>

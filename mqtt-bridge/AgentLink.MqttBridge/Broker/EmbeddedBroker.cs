@@ -189,7 +189,7 @@ public sealed class EmbeddedBroker(
         {
             AgentErrorCodes.NotAuthorized => MqttPubAckReasonCode.NotAuthorized,
             AgentErrorCodes.RateLimited => MqttPubAckReasonCode.QuotaExceeded,
-            AgentErrorCodes.InvalidJson or AgentErrorCodes.PayloadTooLarge => MqttPubAckReasonCode.PayloadFormatInvalid,
+            AgentErrorCodes.InvalidJson or AgentErrorCodes.PayloadTooLarge or AgentErrorCodes.InvalidText => MqttPubAckReasonCode.PayloadFormatInvalid,
             _ => MqttPubAckReasonCode.ImplementationSpecificError,
         };
         e.Response.ReasonString = $"{refused.Code}: {refused.Reason}";
@@ -314,8 +314,9 @@ public sealed class EmbeddedBroker(
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or an id that is no string (an escaped lone surrogate).
         }
         return null;
     }

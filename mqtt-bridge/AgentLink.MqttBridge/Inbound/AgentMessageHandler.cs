@@ -4,6 +4,7 @@ using AgentLink.Core.Agents;
 using AgentLink.Core.Chat;
 using AgentLink.Core.Events;
 using AgentLink.Core.Options;
+using AgentLink.Core.Text;
 using AgentLink.MqttBridge.Broker;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -56,10 +57,27 @@ public sealed class AgentMessageHandler(
         public Guid[] Agents { get; set; } = [];
     }
 
-    /// <summary>Handles one outbox message; throws only for transient failures (the caller must not acknowledge).</summary>
+    /// <summary>
+    /// Handles one outbox message. Throws only for transient failures (the database is away: the caller must
+    /// not acknowledge, so the agent sends it again); anything else that fails is refused with a code, since
+    /// resending would fail the same way, forever.
+    /// </summary>
     public async Task<InboundOutcome> HandleAsync(AgentIdentity agent, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
-        var outcome = await ProcessAsync(agent, payload, ct);
+        InboundOutcome outcome;
+        try
+        {
+            outcome = await ProcessAsync(agent, payload, ct);
+        }
+        catch (Exception ex) when (!DbFailures.IsTransient(ex) && ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "A message of agent {AgentId} failed for good; refusing it", agent.AgentId);
+            DbFailures.AfterRefusedValue(dataSource, ex);
+            var refId = Broker.EmbeddedBroker.ReadEnvelopeId(new System.Buffers.ReadOnlySequence<byte>(payload));
+            outcome = DbFailures.IsRefusedValue(ex)
+                ? InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, "A value in the message cannot be stored.", refId)
+                : InboundOutcome.Refuse(AgentErrorCodes.InternalError, "The message could not be written; it was not, and resending it will not help.", refId);
+        }
         if (outcome.Result == InboundResult.Refused) await TellAsync(agent, outcome, ct);
         return outcome;
     }
@@ -68,6 +86,14 @@ public sealed class AgentMessageHandler(
     {
         if (payload.Length > mqtt.Value.MaxPayloadBytes)
             return InboundOutcome.Refuse(AgentErrorCodes.PayloadTooLarge, $"The payload is {payload.Length} bytes; the limit is {mqtt.Value.MaxPayloadBytes}.");
+        // First, text that cannot be stored (a NUL, an unpaired surrogate): nothing below has to handle it.
+        string? unstorable;
+        try { unstorable = TextRules.FindNul(payload.Span); }
+        catch (JsonException) { unstorable = null; }
+        if (unstorable is not null)
+            return InboundOutcome.Refuse(AgentErrorCodes.InvalidText,
+                $"{(unstorable.Length == 0 ? "A string" : unstorable)} contains a NUL (\\u0000) character or an unpaired surrogate, which cannot be stored.",
+                Broker.EmbeddedBroker.ReadEnvelopeId(new System.Buffers.ReadOnlySequence<byte>(payload)));
         var parsed = Parse(payload.Span, out var id, out var type, out var data);
         if (parsed is not null) return parsed;
         if (type != OutboxTypes.MessagePost)

@@ -77,6 +77,8 @@ public sealed class AppStack : IAsyncDisposable
         settings["AgentLink:Mqtt:ExternalPort"] = mqttPort.ToString();
         settings["AgentLink:Mqtt:BridgeUsername"] = "";
         settings["AgentLink:Mqtt:BridgeClientId"] = $"bridge-{Guid.NewGuid():N}";
+        // The broker hooks are off without a secret (and an external-broker host refuses to start without one).
+        settings["AgentLink:Mqtt:HookSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
 
         var apps = new List<WebApplication>();

@@ -20,9 +20,10 @@ public sealed class BrokerHookTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _stack.DisposeAsync();
 
+    /// <summary>A broker calling the functions host directly (the web origin never forwards the hooks).</summary>
     private ApiClient Broker(string? secret = Secret)
     {
-        var client = _stack.Client();
+        var client = new ApiClient(new HttpClient { BaseAddress = new Uri(_stack.FunctionsUrl) });
         if (secret is not null) client.Http.DefaultRequestHeaders.Add("X-AgentLink-Hook-Secret", secret);
         return client;
     }
@@ -77,6 +78,39 @@ public sealed class BrokerHookTests : IAsyncLifetime
         AssertResult(await broker.PostOkAsync("/api/v1/mqtt/acl", new { clientId = user, username = user, topic = a.Me.Topics.Outbox, acc = 2 }), "allow");
         AssertResult(await broker.PostOkAsync("/api/v1/mqtt/acl", new { clientId = user, username = user, topic = b.Me.Topics.Inbox, acc = 1 }), "deny");
         AssertResult(await broker.PostOkAsync("/api/v1/mqtt/acl", new { username = "agentlink-bridge", topic = a.Me.Topics.Outbox, action = "subscribe" }), "allow");
+    }
+
+    [Fact]
+    public async Task The_web_origin_never_forwards_the_hooks()
+    {
+        var team = await Scenario.TeamAsync(_stack, "Ann");
+        await using var agent = await TestAgent.OnboardAsync(_stack, team, connect: false);
+        var user = agent.UserId.ToString();
+        // Even with the right secret, through the public origin the hooks do not exist.
+        var viaWeb = _stack.Client();
+        viaWeb.Http.DefaultRequestHeaders.Add("X-AgentLink-Hook-Secret", Secret);
+        var (status, problem) = await viaWeb.TryAsync(HttpMethod.Post, "/api/v1/mqtt/auth", new { clientId = user, username = user, password = agent.Registration.ApiKey });
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("not_found", problem.GetProperty("code").GetString());
+        // Positive control: the same question, asked of the functions host, is answered.
+        AssertResult(await Broker().PostOkAsync("/api/v1/mqtt/auth", new { clientId = user, username = user, password = agent.Registration.ApiKey }), "allow");
+    }
+
+    [Fact]
+    public async Task Without_a_configured_secret_the_hooks_answer_nobody_and_an_external_broker_host_will_not_start()
+    {
+        await using var open = await AppStack.StartAsync(BusMode.Redis, new Dictionary<string, string?> { ["AgentLink:Mqtt:HookSecret"] = "" });
+        var anonymous = new ApiClient(new HttpClient { BaseAddress = new Uri(open.FunctionsUrl) });
+        var (status, problem) = await anonymous.TryAsync(HttpMethod.Post, "/api/v1/mqtt/auth", new { clientId = "x", username = "x", password = "alk_guess" });
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("hooks_disabled", problem.GetProperty("code").GetString());
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => AppStack.StartAsync(BusMode.Redis, new Dictionary<string, string?>
+        {
+            ["AgentLink:Mqtt:Broker"] = "External",
+            ["AgentLink:Mqtt:HookSecret"] = "",
+        }));
+        Assert.Contains("AgentLink:Mqtt:HookSecret", refused.ToString());
     }
 
     [Fact]
