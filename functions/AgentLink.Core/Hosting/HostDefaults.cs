@@ -45,6 +45,8 @@ public static class HostDefaults
             },
         });
         services.AddOptions<ChatLimits>().Bind(configuration.GetSection(ChatLimits.Section));
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
+        services.AddSingleton<Limits.WindowLimiter>();
         services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section))
             .Validate(o => o.Events > TimeSpan.Zero && o.DeliveredOutbox > TimeSpan.Zero && o.AgentInbound > TimeSpan.Zero && o.Bookkeeping > TimeSpan.Zero,
                 "AgentLink:Retention:Events, DeliveredOutbox, AgentInbound and Bookkeeping must be positive durations (d.hh:mm:ss).")
@@ -72,9 +74,11 @@ public static class HostDefaults
     /// <summary>Error handling and forwarded headers; call first in the pipeline.</summary>
     public static WebApplication UseAgentLinkDefaults(this WebApplication app)
     {
-        // The web app proxies /api to the functions host; trust its X-Forwarded-* from loopback
-        // (the host too, so links handed to agents point at the web origin).
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost });
+        // X-Forwarded-* from loopback (the web app forwarding /api to the functions host) and from the
+        // configured proxies (AgentLink:Http:TrustedProxies): client addresses, the scheme and the host
+        // are then the client's, so rate limits, Secure cookies and links handed to agents are right.
+        var http = app.Configuration.GetSection(HttpOptions.Section).Get<HttpOptions>() ?? new HttpOptions();
+        app.UseForwardedHeaders(http.ForwardedHeaders());
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,

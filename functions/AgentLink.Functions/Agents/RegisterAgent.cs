@@ -20,7 +20,7 @@ public sealed class RegisterAgent(NpgsqlDataSource dataSource, TimeProvider cloc
     /// and a claim URL to hand to a person, valid for 24 hours.
     /// </summary>
     [Function(nameof(RegisterAgent))]
-    [Caller(Caller.Anyone), RateLimit(RateLimitPolicies.SignIn), JsonBody(typeof(Request))]
+    [Caller(Caller.Anyone), RateLimit(RateLimitPolicies.AgentRegistration), JsonBody(typeof(Request))]
     public async Task<Results<Created<Registered>, ValidationProblem>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agents/register")] HttpRequest req)
     {

@@ -11,7 +11,7 @@ public sealed class Signup(NpgsqlDataSource dataSource, Sessions sessions)
 
     /// <summary>Creates a person's account and signs it in: the session cookie, and the same token in the answer.</summary>
     [Function(nameof(Signup))]
-    [Caller(Caller.Anyone), JsonBody(typeof(Request))]
+    [Caller(Caller.Anyone), RateLimit(RateLimitPolicies.SignUp), JsonBody(typeof(Request))]
     public async Task<Results<Created<SessionResponse>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/signup")] HttpRequest req)
     {

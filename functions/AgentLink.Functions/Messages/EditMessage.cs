@@ -18,7 +18,7 @@ public sealed class EditMessage(NpgsqlDataSource dataSource, EventPublisher even
 
     /// <summary>Edits a message; only its author may. Mentions are read again from the new text.</summary>
     [Function(nameof(EditMessage))]
-    [Caller(Caller.Person), JsonBody(typeof(Request))]
+    [Caller(Caller.Person), RateLimit(RateLimitPolicies.Posting), JsonBody(typeof(Request))]
     public async Task<Results<Ok<MessageView>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/messages/{messageId:guid}")] HttpRequest req, Guid messageId)
     {

@@ -19,7 +19,7 @@ public sealed class PostMessage(NpgsqlDataSource dataSource, WorkspaceWriter wri
     // the bus and the bridge hear of it only after commit.
     /// <summary>Posts a message in a channel or DM, or a reply in a thread (parentId). Mentions are written &lt;@userId&gt;.</summary>
     [Function(nameof(PostMessage))]
-    [Caller(Caller.Person), JsonBody(typeof(Request))]
+    [Caller(Caller.Person), RateLimit(RateLimitPolicies.Posting), JsonBody(typeof(Request))]
     public async Task<Results<Created<MessageView>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/channels/{channelId:guid}/messages")] HttpRequest req, Guid channelId)
     {

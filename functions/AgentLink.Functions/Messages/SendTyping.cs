@@ -6,7 +6,7 @@ public sealed class SendTyping(NpgsqlDataSource dataSource, IEventBus bus)
 {
     /// <summary>Says the caller is typing: an ephemeral signal, straight to the bus, never stored or replayed. Send it at most every few seconds.</summary>
     [Function(nameof(SendTyping))]
-    [Caller(Caller.Person)]
+    [Caller(Caller.Person), RateLimit(RateLimitPolicies.Typing)]
     public async Task<Results<NoContent, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/channels/{channelId:guid}/typing")] HttpRequest req, Guid channelId)
     {

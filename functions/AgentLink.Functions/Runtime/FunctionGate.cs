@@ -91,11 +91,10 @@ public sealed class FunctionGate(
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize) bodySize.MaxRequestBodySize = maxBody;
         RequestBody.SetLimit(http, maxBody);
 
-        if (policy.RateLimit is { } rateLimit && await rateLimiter.TryAcquireAsync(http, rateLimit) is { } retryAfter)
-        {
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-            return ApiProblem.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many requests; wait a little and try again.");
-        }
+        // Per-address limits go before authentication (an anonymous flood costs no session lookup).
+        if (policy.RateLimit is { } early && rateLimiter.PartitionOf(early) == FunctionRateLimiter.Partition.ClientAddress
+            && await LimitAsync(http, early) is { } tooMany)
+            return tooMany;
 
         switch (policy.Caller)
         {
@@ -118,6 +117,10 @@ public sealed class FunctionGate(
                 throw new InvalidOperationException($"{function.Name} declares no [Caller].");
         }
 
+        if (policy.RateLimit is { } late && rateLimiter.PartitionOf(late) == FunctionRateLimiter.Partition.Caller
+            && await LimitAsync(http, late) is { } overLimit)
+            return overLimit;
+
         if (policy.WorkspaceRole is { } minimum)
         {
             if (!Guid.TryParse(http.Request.RouteValues["workspaceId"]?.ToString(), out var workspaceId))
@@ -130,6 +133,13 @@ public sealed class FunctionGate(
             http.Items[RoleKey] = role;
         }
         return null;
+    }
+
+    private async Task<IResult?> LimitAsync(HttpContext http, string policy)
+    {
+        if (await rateLimiter.TryAcquireAsync(http, policy) is not { } retryAfter) return null;
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        return ApiProblem.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many requests; wait a little and try again.");
     }
 
     /// <summary>Authenticates with the scheme unless an earlier step of the pipeline already did.</summary>

@@ -1,94 +1,62 @@
-using System.Collections.Concurrent;
+using AgentLink.Core.Limits;
 using AgentLink.Core.Options;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace AgentLink.Functions.Runtime;
 
-/// <summary>The named rate-limit policies functions declare with [RateLimit].</summary>
+/// <summary>The named rate-limit policies functions declare with [RateLimit] (numbers: AgentLink:RateLimits).</summary>
 public static class RateLimitPolicies
 {
-    /// <summary>Sign-in, sign-up and agent registration: per client address (AgentLink:Auth:LoginAttemptsPerMinute).</summary>
+    /// <summary>Sign-in: per client address (AgentLink:Auth:LoginAttemptsPerMinute); Login adds a per-account limit.</summary>
     public const string SignIn = "sign-in";
 
-    /// <summary>The broker auth hooks: per client address, generous (a broker asks on every connect and subscribe).</summary>
+    /// <summary>New accounts, per client address.</summary>
+    public const string SignUp = "sign-up";
+
+    /// <summary>Agent registrations, per client address.</summary>
+    public const string AgentRegistration = "agent-registration";
+
+    /// <summary>Posting and editing messages, per person.</summary>
+    public const string Posting = "posting";
+
+    /// <summary>Typing signals, per person.</summary>
+    public const string Typing = "typing";
+
+    /// <summary>The broker auth hooks, per address.</summary>
     public const string BrokerHooks = "broker-hooks";
 }
 
-/// <summary>
-/// Fixed-window counters for the declared policies. With Redis configured the windows are shared
-/// by every instance (one INCR per call); while Redis is unreachable, and without Redis, each
-/// process counts alone, so a Redis outage never blocks or slows a request.
-/// </summary>
-public sealed class FunctionRateLimiter(IOptions<AuthOptions> auth, IOptions<BusOptions> bus, TimeProvider clock, IServiceProvider services)
+/// <summary>Applies the declared policies: per client address before authentication, per person after it.</summary>
+public sealed class FunctionRateLimiter(WindowLimiter limiter, IOptions<AuthOptions> auth, IOptions<RateLimitOptions> limits)
 {
-    private sealed record Rule(int Permits, TimeSpan Window, Func<HttpContext, string> Partition);
+    public enum Partition { ClientAddress, Caller }
 
-    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private sealed record Rule(int Permits, TimeSpan Window, Partition Partition);
 
-    private Rule RuleFor(string policy) => policy switch
+    private Rule RuleFor(string policy)
     {
-        RateLimitPolicies.SignIn => new(auth.Value.LoginAttemptsPerMinute, TimeSpan.FromMinutes(1), ClientAddress),
-        RateLimitPolicies.BrokerHooks => new(6000, TimeSpan.FromMinutes(1), ClientAddress),
-        _ => throw new InvalidOperationException($"Unknown rate-limit policy '{policy}'."),
-    };
-
-    private readonly ConcurrentDictionary<string, Window> _local = new();
-    private readonly IConnectionMultiplexer? _redis = bus.Value.UsesRedis ? services.GetService<IConnectionMultiplexer>() : null;
-
-    private sealed class Window(long index, long endsAtMs)
-    {
-        public readonly long Index = index;
-        public readonly long EndsAtMs = endsAtMs;
-        public int Count;
+        var l = limits.Value;
+        return policy switch
+        {
+            RateLimitPolicies.SignIn => new(auth.Value.LoginAttemptsPerMinute, TimeSpan.FromMinutes(1), Partition.ClientAddress),
+            RateLimitPolicies.SignUp => new(l.SignupsPerHour, TimeSpan.FromHours(1), Partition.ClientAddress),
+            RateLimitPolicies.AgentRegistration => new(l.AgentRegistrationsPerHour, TimeSpan.FromHours(1), Partition.ClientAddress),
+            RateLimitPolicies.Posting => new(l.MessagesPerMinute, TimeSpan.FromMinutes(1), Partition.Caller),
+            RateLimitPolicies.Typing => new(l.TypingPerMinute, TimeSpan.FromMinutes(1), Partition.Caller),
+            RateLimitPolicies.BrokerHooks => new(l.BrokerHooksPerMinute, TimeSpan.FromMinutes(1), Partition.ClientAddress),
+            _ => throw new InvalidOperationException($"Unknown rate-limit policy '{policy}'."),
+        };
     }
 
-    // INCR, and on the first hit of a window its expiry, in one round trip.
-    private const string IncrementScript = """
-        local n = redis.call('INCR', KEYS[1])
-        if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-        return n
-        """;
+    public Partition PartitionOf(string policy) => RuleFor(policy).Partition;
 
     /// <summary>Null when the call may go ahead; otherwise how long until the window resets.</summary>
-    public async ValueTask<TimeSpan?> TryAcquireAsync(HttpContext http, string policy)
+    public ValueTask<TimeSpan?> TryAcquireAsync(HttpContext http, string policy)
     {
         var rule = RuleFor(policy);
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var windowMs = (long)rule.Window.TotalMilliseconds;
-        var index = now / windowMs;
-        var key = $"{policy}:{rule.Partition(http)}";
-        long count;
-        if (_redis is { IsConnected: true })
-        {
-            var redisKey = $"{bus.Value.ChannelPrefix}ratelimit:{key}:{index}";
-            try
-            {
-                count = (long)await _redis.GetDatabase().ScriptEvaluateAsync(IncrementScript, [redisKey], [windowMs]);
-            }
-            catch (RedisException)
-            {
-                count = CountLocally(key, index, windowMs, now);
-            }
-        }
-        else
-        {
-            count = CountLocally(key, index, windowMs, now);
-        }
-        return count <= rule.Permits ? null : TimeSpan.FromMilliseconds((index + 1) * windowMs - now);
-    }
-
-    private int CountLocally(string key, long index, long windowMs, long now)
-    {
-        var window = _local.AddOrUpdate(key, _ => new Window(index, (index + 1) * windowMs),
-            (_, w) => w.Index == index ? w : new Window(index, (index + 1) * windowMs));
-        if (_local.Count > 10_000) Sweep(now);
-        return Interlocked.Increment(ref window.Count);
-    }
-
-    private void Sweep(long now)
-    {
-        foreach (var (k, w) in _local)
-            if (w.EndsAtMs <= now) _local.TryRemove(k, out _);
+        var partition = rule.Partition == Partition.ClientAddress
+            ? http.Connection.RemoteIpAddress?.ToString() ?? "unknown"
+            : http.User.FindFirstValue(CurrentUser.UserIdClaim) ?? http.User.FindFirstValue(AgentKeyAuthenticationHandler.RegistrationClaim) ?? "anonymous";
+        return limiter.TryAcquireAsync(policy, partition, rule.Permits, rule.Window);
     }
 }

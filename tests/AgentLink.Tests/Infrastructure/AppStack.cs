@@ -60,6 +60,12 @@ public sealed class AppStack : IAsyncDisposable
             ["AgentLink:Bus:ChannelPrefix"] = $"t{Guid.NewGuid():N}:",
             ["AgentLink:Auth:SigningSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(36)),
             ["AgentLink:Auth:LoginAttemptsPerMinute"] = "1000",
+            // Tests sign up hundreds of people from one address; the limits themselves are tested with small numbers.
+            ["AgentLink:RateLimits:SignupsPerHour"] = "100000",
+            ["AgentLink:RateLimits:AgentRegistrationsPerHour"] = "100000",
+            ["AgentLink:RateLimits:LoginAttemptsPerAccountPerMinute"] = "1000",
+            ["AgentLink:RateLimits:MessagesPerMinute"] = "100000",
+            ["AgentLink:RateLimits:StreamsPerMinute"] = "100000",
             ["AgentLink:Web:HeartbeatSeconds"] = "2",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",

@@ -39,6 +39,7 @@ public sealed class ChannelEventStream(
     {
         var ct = http.RequestAborted;
         var userId = user.UserId();
+        if (await StreamLimit.RefuseAsync(http, userId)) return;
         if (workspaceId is not { } wid || !await Membership.IsWorkspaceMemberAsync(dataSource, wid, userId, ct))
         {
             await ApiProblem.Write(http, StatusCodes.Status404NotFound, ErrorCodes.WorkspaceNotFound, "Workspace not found.");

@@ -35,6 +35,7 @@ public static class StatusEventStream
     {
         var ct = http.RequestAborted;
         var userId = user.UserId();
+        if (await StreamLimit.RefuseAsync(http, userId)) return;
         if (!await Membership.IsWorkspaceMemberAsync(dataSource, workspaceId, userId, ct))
         {
             await ApiProblem.Write(http, StatusCodes.Status404NotFound, ErrorCodes.WorkspaceNotFound, "Workspace not found.");
