@@ -82,6 +82,11 @@ common=(
   # Per-agent posting limit; the agent benchmark raises it (README, "Load test").
   "AgentLink__Mqtt__AgentMessagesPerSecond=${AGENTLINK_AGENT_RATE_LIMIT:-10}"
   "AgentLink__Mqtt__AgentMessageBurst=${AGENTLINK_AGENT_BURST:-30}"
+  # Sign-ups per address per hour and messages per person per minute; the load tool signs up a
+  # hundred people from one address, so load runs raise them (README, "Load test").
+  "AgentLink__RateLimits__SignupsPerHour=${AGENTLINK_SIGNUPS_PER_HOUR:-60}"
+  "AgentLink__RateLimits__AgentRegistrationsPerHour=${AGENTLINK_SIGNUPS_PER_HOUR:-60}"
+  "AgentLink__RateLimits__MessagesPerMinute=${AGENTLINK_MESSAGES_PER_MINUTE:-300}"
 )
 
 step "migrating the database"

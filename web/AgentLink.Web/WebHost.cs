@@ -17,6 +17,7 @@ public static class WebHost
         builder.Services.AddOptions<WebOptions>().Bind(section)
             .Validate(o => o.HeartbeatSeconds is > 0 and <= 300, "AgentLink:Web:HeartbeatSeconds must be between 1 and 300.")
             .Validate(o => o.PresenceTtlSeconds >= 3, "AgentLink:Web:PresenceTtlSeconds must be at least 3.")
+            .Validate(o => o.ResyncSeconds is >= 1 and <= 3600, "AgentLink:Web:ResyncSeconds must be between 1 and 3600.")
             .ValidateOnStart();
 
         if (web.HostsFunctions)
@@ -41,6 +42,7 @@ public static class WebHost
         }
 
         builder.Services.AddSingleton<WorkspaceTopicHub>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkspaceTopicHub>());
         builder.Services.AddSingleton<ChannelEventStream>();
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PresenceTracker>());

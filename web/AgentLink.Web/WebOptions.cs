@@ -20,5 +20,11 @@ public sealed class WebOptions
     /// <summary>Events a slow SSE client may fall behind before it is disconnected (it resumes by Last-Event-ID).</summary>
     public int ClientQueueLimit { get; set; } = 5000;
 
+    /// <summary>
+    /// How often each web instance checks that its live streams have heard every event the database has
+    /// (the bus is at-most-once); it also checks at once when the bus comes back after an outage.
+    /// </summary>
+    public int ResyncSeconds { get; set; } = 30;
+
     public bool HostsFunctions => string.IsNullOrWhiteSpace(FunctionsUrl);
 }

@@ -10,4 +10,10 @@ public interface IEventBus
     Task PublishAsync(string topic, string message, CancellationToken ct = default);
 
     Task<IAsyncDisposable> SubscribeAsync(string topic, Func<string, Task> handler, CancellationToken ct = default);
+
+    /// <summary>
+    /// Raised when the bus is back after an outage. Whatever was published meanwhile is lost:
+    /// subscribers catch up from the database.
+    /// </summary>
+    event Action? Reconnected;
 }

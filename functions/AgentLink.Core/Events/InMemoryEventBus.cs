@@ -11,6 +11,9 @@ public sealed class InMemoryEventBus(ILogger<InMemoryEventBus> logger) : IEventB
 
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _topics = new();
 
+    /// <summary>An in-process bus never goes away.</summary>
+    public event Action? Reconnected { add { } remove { } }
+
     public Task PublishAsync(string topic, string message, CancellationToken ct = default)
     {
         if (_topics.TryGetValue(topic, out var subscriptions))

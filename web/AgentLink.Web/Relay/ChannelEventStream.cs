@@ -52,7 +52,7 @@ public sealed class ChannelEventStream(
             FullMode = BoundedChannelFullMode.DropWrite,
         });
         var overflowed = false;
-        await using var lease = await hub.ListenAsync(BusTopics.WorkspaceEvents(wid), e =>
+        await using var lease = await hub.ListenAsync(BusTopics.WorkspaceEvents(wid), wid, WorkspaceTopicHub.TopicKind.Events, e =>
         {
             // A client this far behind is cut off; it reconnects and catches up from the database.
             if (!queue.Writer.TryWrite(e)) { overflowed = true; queue.Writer.TryComplete(); }
@@ -97,6 +97,12 @@ public sealed class ChannelEventStream(
     private async Task OnLiveEventAsync(Connection c, SseWriter writer, RelayedEvent relayed, CancellationToken ct)
     {
         var e = relayed.Event;
+        if (e.Type == WorkspaceTopicHub.ResyncType)
+        {
+            // The bus lost something: fetch what this stream has not delivered, up to the database's seq.
+            if (e.Seq is { } upTo && upTo > c.Watermark) await DeliverRangeAsync(c, writer, upTo + 1, ct);
+            return;
+        }
         if (e.Seq is not { } seq)
         {
             // Ephemeral (typing): carries the last durable id so a reconnect still resumes correctly.

@@ -43,17 +43,20 @@ public static class StatusEventStream
         }
         var wid = workspaceId!.Value;
         var queue = Channel.CreateBounded<RelayedEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
-        await using var lease = await hub.ListenAsync(BusTopics.WorkspaceStatus(wid), e => queue.Writer.TryWrite(e), ct);
+        await using var lease = await hub.ListenAsync(BusTopics.WorkspaceStatus(wid), wid, WorkspaceTopicHub.TopicKind.Status, e => queue.Writer.TryWrite(e), ct);
         // Registered before the response starts: once a client has the headers, it counts as online.
         await presence.ConnectAsync(wid, userId);
         try
         {
             var writer = await SseWriter.StartAsync(http);
             long id = 0;
-            var online = await presence.OnlineAsync(wid);
-            var agents = await AgentsAsync(dataSource, wid, ct);
-            var snapshot = new WorkspaceEvent(wid, null, "presence.snapshot", null, null, WorkspaceEvent.ToData(new { online, agents }));
-            await writer.EventAsync((++id).ToString(), snapshot.ToJson(), ct);
+            async Task<string> SnapshotAsync()
+            {
+                var online = await presence.OnlineAsync(wid);
+                var agents = await AgentsAsync(dataSource, wid, ct);
+                return new WorkspaceEvent(wid, null, "presence.snapshot", null, null, WorkspaceEvent.ToData(new { online, agents })).ToJson();
+            }
+            await writer.EventAsync((++id).ToString(), await SnapshotAsync(), ct);
 
             var heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
             while (!ct.IsCancellationRequested)
@@ -69,7 +72,12 @@ public static class StatusEventStream
                     await writer.HeartbeatAsync(ct);
                     continue;
                 }
-                while (queue.Reader.TryRead(out var e)) writer.Write(SseWriter.Frame((++id).ToString(), e.Json));
+                while (queue.Reader.TryRead(out var e))
+                {
+                    // Changes were lost while the bus was away: send the whole picture again.
+                    var json = e.Event.Type == WorkspaceTopicHub.ResyncType ? await SnapshotAsync() : e.Json;
+                    writer.Write(SseWriter.Frame((++id).ToString(), json));
+                }
                 await writer.FlushAsync(ct);
             }
         }
