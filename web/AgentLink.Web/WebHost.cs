@@ -18,6 +18,7 @@ public static class WebHost
             .Validate(o => o.HeartbeatSeconds is > 0 and <= 300, "AgentLink:Web:HeartbeatSeconds must be between 1 and 300.")
             .Validate(o => o.PresenceTtlSeconds >= 3, "AgentLink:Web:PresenceTtlSeconds must be at least 3.")
             .Validate(o => o.ResyncSeconds is >= 1 and <= 3600, "AgentLink:Web:ResyncSeconds must be between 1 and 3600.")
+            .Validate(o => o.SessionCheckSeconds is >= 1 and <= 3600, "AgentLink:Web:SessionCheckSeconds must be between 1 and 3600.")
             .ValidateOnStart();
 
         if (web.HostsFunctions)
@@ -43,6 +44,8 @@ public static class WebHost
 
         builder.Services.AddSingleton<WorkspaceTopicHub>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkspaceTopicHub>());
+        builder.Services.AddSingleton<SessionStreams>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionStreams>());
         builder.Services.AddSingleton<ChannelEventStream>();
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PresenceTracker>());

@@ -26,5 +26,8 @@ public sealed class WebOptions
     /// </summary>
     public int ResyncSeconds { get; set; } = 30;
 
+    /// <summary>How often each web instance checks that the sessions of its open streams still exist (sign-outs also close them at once).</summary>
+    public int SessionCheckSeconds { get; set; } = 60;
+
     public bool HostsFunctions => string.IsNullOrWhiteSpace(FunctionsUrl);
 }

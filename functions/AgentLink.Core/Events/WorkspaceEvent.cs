@@ -63,4 +63,7 @@ public static class BusTopics
 
     /// <summary>An agent was removed or its key revoked: bridges drop its connection. Message: the agent's user id.</summary>
     public const string AgentRevoked = "agents:revoked";
+
+    /// <summary>Sessions ended (sign-out, password change, revoked): relays close their streams. Message: comma-separated session ids.</summary>
+    public const string SessionsRevoked = "sessions:revoked";
 }

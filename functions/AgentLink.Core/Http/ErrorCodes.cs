@@ -22,6 +22,7 @@ public static class ErrorCodes
     public const string Timeout = "request_timeout";
 
     public const string EmailTaken = "email_taken";
+    public const string SessionNotFound = "session_not_found";
     public const string WorkspaceNotFound = "workspace_not_found";
     public const string MemberNotFound = "member_not_found";
     public const string UserNotFound = "user_not_found";

@@ -1,10 +1,10 @@
 namespace AgentLink.Functions.Auth;
 
-public sealed class Logout(NpgsqlDataSource dataSource, Sessions sessions)
+public sealed class Logout(NpgsqlDataSource dataSource, Sessions sessions, AgentLink.Core.Events.IEventBus bus)
 {
     private const string RevokeSql = "update sessions set revoked_at = now() where id = @sessionId and revoked_at is null";
 
-    /// <summary>Ends the session everywhere (every host checks the row), and clears the cookie.</summary>
+    /// <summary>Ends the session everywhere (every host checks the row; its open live streams close), and clears the cookie.</summary>
     [Function(nameof(Logout))]
     [Caller(Caller.Person)]
     public async Task<NoContent> Run(
@@ -15,6 +15,7 @@ public sealed class Logout(NpgsqlDataSource dataSource, Sessions sessions)
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(Cmd.For(RevokeSql, new { sessionId = http.User.SessionId() }, ct));
         sessions.ClearCookie(http);
+        await Sessions.AnnounceEndedAsync(bus, [http.User.SessionId()]);
         return TypedResults.NoContent();
     }
 }

@@ -1,3 +1,4 @@
+using AgentLink.Core.Events;
 using AgentLink.Core.Options;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,17 @@ public sealed class Sessions(NpgsqlDataSource dataSource, SessionTokens tokens, 
         var token = tokens.Issue(id, expiresAt);
         http.Response.Cookies.Append(options.Value.CookieName, token, CookieOptions(http, expiresAt));
         return new SessionResponse(user, token, expiresAt);
+    }
+
+    /// <summary>
+    /// Tells every web instance to close the streams of these ended sessions at once (the relays also
+    /// re-check open sessions periodically, in case this signal is lost). Never throws.
+    /// </summary>
+    public static async Task AnnounceEndedAsync(IEventBus bus, IReadOnlyCollection<Guid> sessionIds)
+    {
+        if (sessionIds.Count == 0) return;
+        try { await bus.PublishAsync(BusTopics.SessionsRevoked, string.Join(',', sessionIds)); }
+        catch (Exception) { /* The relays' periodic check ends them. */ }
     }
 
     public void ClearCookie(HttpContext http) =>

@@ -22,7 +22,7 @@ namespace AgentLink.Web.Relay;
 /// sees every event once, in seq order.
 /// </summary>
 public sealed class ChannelEventStream(
-    NpgsqlDataSource dataSource, WorkspaceTopicHub hub, IOptions<WebOptions> options, ILogger<ChannelEventStream> logger)
+    NpgsqlDataSource dataSource, WorkspaceTopicHub hub, SessionStreams sessions, IOptions<WebOptions> options, ILogger<ChannelEventStream> logger)
 {
     private const int ReplayPage = 500;
 
@@ -37,7 +37,9 @@ public sealed class ChannelEventStream(
 
     private async Task RunAsync(HttpContext http, Guid? workspaceId, ClaimsPrincipal user)
     {
-        var ct = http.RequestAborted;
+        // Ends with the request, or with the session (signed out anywhere).
+        using var watch = sessions.Open(user.SessionId(), http.RequestAborted);
+        var ct = watch.Token;
         var userId = user.UserId();
         if (await StreamLimit.RefuseAsync(http, userId)) return;
         if (workspaceId is not { } wid || !await Membership.IsWorkspaceMemberAsync(dataSource, wid, userId, ct))
@@ -92,6 +94,7 @@ public sealed class ChannelEventStream(
             // The browser went away.
         }
         if (overflowed) logger.LogInformation("Closed a slow event stream of user {UserId}; it will resume from its last id", userId);
+        if (watch.SessionEnded) await SessionEnded.TellAsync(writer, http);
     }
 
     private async Task OnLiveEventAsync(Connection c, SseWriter writer, RelayedEvent relayed, CancellationToken ct)

@@ -31,9 +31,11 @@ public static class StatusEventStream
 
     public static async Task Handle(
         HttpContext http, Guid? workspaceId, ClaimsPrincipal user, NpgsqlDataSource dataSource,
-        WorkspaceTopicHub hub, PresenceTracker presence, IOptions<WebOptions> options)
+        WorkspaceTopicHub hub, PresenceTracker presence, SessionStreams sessions, IOptions<WebOptions> options)
     {
-        var ct = http.RequestAborted;
+        // Ends with the request, or with the session (signed out anywhere).
+        using var watch = sessions.Open(user.SessionId(), http.RequestAborted);
+        var ct = watch.Token;
         var userId = user.UserId();
         if (await StreamLimit.RefuseAsync(http, userId)) return;
         if (!await Membership.IsWorkspaceMemberAsync(dataSource, workspaceId, userId, ct))
@@ -83,11 +85,12 @@ public static class StatusEventStream
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The browser went away.
+            // The browser went away, or the session ended.
         }
         finally
         {
             await presence.DisconnectAsync(wid, userId);
         }
+        if (watch.SessionEnded && http.Response.HasStarted) await SessionEnded.TellAsync(new SseWriter(http.Response), http);
     }
 }
