@@ -26,6 +26,7 @@ public static class FunctionsHost
         services.AddSingleton<FunctionGate>();
         services.AddSingleton<FunctionRateLimiter>();
         services.AddScoped<Sessions>();
+        services.AddSingleton<Messages.ReadPositions>();
         // With an external broker the hooks are how it authenticates agents; they must not be open.
         services.AddOptions<MqttOptions>()
             .Validate(o => o.Broker != BrokerMode.External || !string.IsNullOrEmpty(o.HookSecret),

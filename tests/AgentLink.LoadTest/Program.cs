@@ -23,6 +23,9 @@ var team = ceiling is null ? await Team.CreateAsync(options.Url, options.Listene
 if (team is not null) Console.WriteLine($"workspace {team.WorkspaceId}: {team.ListenerTokens.Count} members joined");
 await using var agents = team is not null && options.Agents > 0 ? await AgentSenders.CreateAsync(options.Url, team, options.Agents) : null;
 var listenerCount = team?.ListenerTokens.Count ?? options.Listeners;
+// People take turns posting; every listener marks read as the page does (unless --no-read).
+var posters = team is not null ? new Posters(options.Url, team.ListenerTokens, team.ChannelId) : null;
+var reads = team is not null && !options.NoRead ? new ReadReceipts(options.Url, team.ChannelId) : null;
 
 var offset = 0;
 if (options.WarmupSeconds > 0)
@@ -65,10 +68,12 @@ async Task<Result> StepAsync(Run run)
         offset += run.Total;
         return result;
     }
-    var connected = await Task.WhenAll(team!.ListenerTokens.Select(t => new Listener(options.Url, t, team.WorkspaceId, run).ConnectAsync(cts.Token)));
+    reads?.Reset();
+    var connected = await Task.WhenAll(team!.ListenerTokens.Select(t => new Listener(options.Url, t, team.WorkspaceId, run, reads).ConnectAsync(cts.Token)));
     if (connected.Any(ok => !ok)) throw new InvalidOperationException("Some listeners did not get ready.");
-    result = agents is not null ? await run.ExecuteAsync(agents.SendAsync, offset) : await run.ExecuteAsync(team.Owner, team.ChannelId, offset);
+    result = agents is not null ? await run.ExecuteAsync(agents.SendAsync, offset) : await run.ExecuteAsync(posters!.SendAsync, offset);
     await cts.CancelAsync();
     offset += run.Total;
+    if (reads is not null) result = result with { ReadsSent = reads.Sent, ReadsFailed = reads.Failed };
     return result;
 }

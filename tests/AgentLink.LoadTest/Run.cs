@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 
 namespace AgentLink.LoadTest;
 
@@ -28,20 +27,6 @@ public sealed class Run(int rate, int seconds, int listeners)
         var ms = Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds;
         lock (_lock) _deliveryMs.Add(ms);
     }
-
-    /// <summary>A human posting over HTTP.</summary>
-    public Task<Result> ExecuteAsync(HttpClient owner, Guid channelId, int offset) => ExecuteAsync(async n =>
-    {
-        try
-        {
-            using var response = await owner.PostAsJsonAsync($"/api/v1/channels/{channelId}/messages", new { text = $"load {n} " });
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }, offset);
 
     /// <summary>Sends message n with <paramref name="send"/> (true once accepted) on the schedule, and collects deliveries.</summary>
     public async Task<Result> ExecuteAsync(Func<int, Task<bool>> send, int offset)
@@ -97,11 +82,16 @@ public sealed record Result(
     int Rate, int Listeners, int Posted, int FailedPosts, double AchievedRate, long Delivered, long Expected,
     double PostP50, double PostP99, double DeliveryP50, double DeliveryP99, double DeliveryMax)
 {
+    public int ReadsSent { get; init; }
+
+    public int ReadsFailed { get; init; }
+
     public bool Sustained(double p99LimitMs) =>
-        FailedPosts == 0 && Delivered == Expected && AchievedRate >= Rate * 0.95 && DeliveryP99 <= p99LimitMs;
+        FailedPosts == 0 && ReadsFailed == 0 && Delivered == Expected && AchievedRate >= Rate * 0.95 && DeliveryP99 <= p99LimitMs;
 
     public override string ToString() =>
         $"rate {Rate,5}/s  achieved {AchievedRate,7:F1}/s  sent {Posted} ({FailedPosts} failed)  " +
         $"delivered {Delivered}/{Expected}  accepted p50 {PostP50,6:F1} ms p99 {PostP99,6:F1} ms  " +
-        $"send->delivery p50 {DeliveryP50,6:F1} ms p99 {DeliveryP99,6:F1} ms max {DeliveryMax,7:F1} ms";
+        $"send->delivery p50 {DeliveryP50,6:F1} ms p99 {DeliveryP99,6:F1} ms max {DeliveryMax,7:F1} ms  " +
+        $"read receipts {ReadsSent} ({ReadsFailed} failed)";
 }

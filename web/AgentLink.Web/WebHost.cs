@@ -19,6 +19,7 @@ public static class WebHost
             .Validate(o => o.PresenceTtlSeconds >= 3, "AgentLink:Web:PresenceTtlSeconds must be at least 3.")
             .Validate(o => o.ResyncSeconds is >= 1 and <= 3600, "AgentLink:Web:ResyncSeconds must be between 1 and 3600.")
             .Validate(o => o.SessionCheckSeconds is >= 1 and <= 3600, "AgentLink:Web:SessionCheckSeconds must be between 1 and 3600.")
+            .Validate(o => o.MaxReplayEvents >= 1, "AgentLink:Web:MaxReplayEvents must be at least 1.")
             .ValidateOnStart();
 
         if (web.HostsFunctions)

@@ -29,5 +29,11 @@ public sealed class WebOptions
     /// <summary>How often each web instance checks that the sessions of its open streams still exist (sign-outs also close them at once).</summary>
     public int SessionCheckSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// The most events a reconnecting stream is replayed (Last-Event-ID); further behind, and past the
+    /// retention window, it gets a reset event and the page reloads its state instead.
+    /// </summary>
+    public int MaxReplayEvents { get; set; } = 10_000;
+
     public bool HostsFunctions => string.IsNullOrWhiteSpace(FunctionsUrl);
 }

@@ -130,4 +130,29 @@ public sealed class MessageTests(RedisStackFixture fixture) : IClassFixture<Redi
         await team.Owner.PostMessageAsync(team.GeneralId, "one more");
         Assert.Equal(1, Unread(await bob.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/channels")));
     }
+
+    [Fact]
+    public async Task Read_receipts_take_no_workspace_sequence_number_and_a_burst_of_them_lands_on_the_furthest()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        var seqs = new List<long>();
+        for (var i = 0; i < 5; i++) seqs.Add((await team.Owner.PostMessageAsync(team.GeneralId, $"news {i}")).GetProperty("seq").GetInt64());
+        var lastSeq = await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @w", new { w = team.WorkspaceId });
+
+        // Fifty receipts at once, as busy tabs would send them, for positions out of order.
+        var receipts = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            bob.PostOkAsync($"/api/v1/channels/{team.GeneralId}/read", new { seq = seqs[i % seqs.Count] })));
+        Assert.All(receipts, r => Assert.True(r.GetProperty("lastReadSeq").GetInt64() >= seqs[0]));
+
+        Assert.Equal(seqs.Max(), await TestEnvironment.ScalarAsync<long>(
+            "select last_read_seq from channel_members where channel_id = @c and user_id = @u", new { c = team.GeneralId, u = bob.UserId }));
+        // No sequence number taken (the workspace row's lock is the posting path's), no event row written.
+        Assert.Equal(lastSeq, await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @w", new { w = team.WorkspaceId }));
+        Assert.Equal(0, await TestEnvironment.ScalarAsync<long>("select count(*) from workspace_events where workspace_id = @w and type = 'read.updated'", new { w = team.WorkspaceId }));
+        // A position is never moved backwards.
+        await bob.PostOkAsync($"/api/v1/channels/{team.GeneralId}/read", new { seq = seqs[0] });
+        Assert.Equal(seqs.Max(), await TestEnvironment.ScalarAsync<long>(
+            "select last_read_seq from channel_members where channel_id = @c and user_id = @u", new { c = team.GeneralId, u = bob.UserId }));
+    }
 }

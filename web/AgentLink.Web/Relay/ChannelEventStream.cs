@@ -64,6 +64,13 @@ public sealed class ChannelEventStream(
         var writer = await SseWriter.StartAsync(http);
         var current = await WorkspaceEventLog.CurrentSeqAsync(dataSource, wid, ct);
         var resumeFrom = ParseLastEventId(http.Request, current);
+        if (resumeFrom < current && !await CanReplayAsync(wid, resumeFrom, current, ct))
+        {
+            // Too far back (past the retention window, or more than a replay should carry): the page
+            // reloads its state instead, and the stream goes on from now.
+            await writer.EventAsync(current.ToString(), $$"""{"type":"reset","workspaceId":"{{wid}}","seq":{{current}}}""", ct);
+            resumeFrom = current;
+        }
         connection.Watermark = resumeFrom;
         // Leaves the watermark at `current`, unless the user was removed during the replay.
         await DeliverRangeAsync(connection, writer, current + 1, ct);
@@ -165,6 +172,20 @@ public sealed class ChannelEventStream(
     private static bool AboutUser(WorkspaceEvent e, Guid userId) =>
         e.Data.ValueKind == System.Text.Json.JsonValueKind.Object
         && e.Data.TryGetProperty("userId", out var u) && u.TryGetGuid(out var id) && id == userId;
+
+    private const string OldestSql = "select min(seq) from workspace_events where workspace_id = @workspaceId";
+
+    /// <summary>
+    /// Whether the events after <paramref name="after"/> can be replayed: all still kept (retention prunes
+    /// old ones, AgentLink:Retention:Events) and not more than AgentLink:Web:MaxReplayEvents of them.
+    /// </summary>
+    private async Task<bool> CanReplayAsync(Guid workspaceId, long after, long current, CancellationToken ct)
+    {
+        if (current - after > options.Value.MaxReplayEvents) return false;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var oldest = await conn.ExecuteScalarAsync<long?>(Cmd.For(OldestSql, new { workspaceId }, ct));
+        return oldest is { } first && first <= after + 1;
+    }
 
     private static long ParseLastEventId(HttpRequest request, long current)
     {

@@ -3,6 +3,8 @@ import { clear, h, time } from "../dom.js";
 import { hub, WorkspaceEvent } from "../events.js";
 
 const TYPING_SEND_EVERY_MS = 3000;
+// Read receipts while messages stream into a visible channel: at most one per channel this often.
+const READ_EVERY_MS = 2000;
 const TYPING_SHOWN_FOR_MS = 4000;
 
 /** The workspace screen: channels and people on the left, one channel (and a thread) on the right. */
@@ -27,6 +29,7 @@ export class ChatView {
   private current?: Channel;
   private threadRoot?: string;
   private lastTypingSent = 0;
+  private readTimer?: number;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly me: User, private readonly navigate: (path: string) => void) {
@@ -56,6 +59,7 @@ export class ChatView {
 
   dispose(): void {
     this.unsubscribe.forEach((u) => u());
+    if (this.readTimer) clearTimeout(this.readTimer);
     hub.close();
   }
 
@@ -79,6 +83,10 @@ export class ChatView {
       this.renderSidebar();
     });
     on("connection", (e) => { this.status.textContent = e.data.state === "open" ? "" : "Reconnecting…"; });
+    // The stream could not replay what was missed (too long away): start again from the server's state.
+    on("reset", () => location.reload());
+    // Signed out (here or elsewhere), or the password changed: back to sign-in.
+    on("session.ended", () => { hub.close(); location.assign("/"); });
     for (const type of ["channel.created", "channel.updated", "channel.member_joined", "channel.member_left"])
       on(type, () => void this.loadChannels());
     for (const type of ["workspace.member_joined", "workspace.member_updated", "workspace.member_removed"])
@@ -214,7 +222,7 @@ export class ChatView {
       if (atEnd || m.author.id === this.me.id) this.scrollToEnd();
       this.typers.delete(m.author.id);
       this.renderTyping();
-      if (document.visibilityState === "visible") void this.markRead();
+      if (document.visibilityState === "visible") this.markReadSoon();
     } else if (m.author.id !== this.me.id) {
       const c = this.channels.find((x) => x.id === m.channelId);
       if (c) { c.unreadCount += 1; this.renderSidebar(); } else void this.loadChannels();
@@ -281,6 +289,12 @@ export class ChatView {
     if (!this.current || Date.now() - this.lastTypingSent < TYPING_SEND_EVERY_MS || !this.composer.value) return;
     this.lastTypingSent = Date.now();
     await api("POST", `/channels/${this.current.id}/typing`).catch(() => undefined);
+  }
+
+  /** Coalesces the read receipts of a busy channel: one request per READ_EVERY_MS, for the newest message. */
+  private markReadSoon(): void {
+    if (this.readTimer) return;
+    this.readTimer = window.setTimeout(() => { this.readTimer = undefined; void this.markRead(); }, READ_EVERY_MS);
   }
 
   private async markRead(): Promise<void> {
