@@ -37,6 +37,14 @@ param bridgePassword string = newGuid()
 @secure()
 param hookSecret string = newGuid()
 
+@description('The MQTT broker\'s TLS certificate (PEM, full chain) for the bridge\'s 8883 listener (kept in Key Vault).')
+@secure()
+param mqttTlsCertificatePem string
+
+@description('The private key of that certificate (PEM; kept in Key Vault).')
+@secure()
+param mqttTlsKeyPem string
+
 @description('PostgreSQL compute: Burstable B1ms for dev, General Purpose for production.')
 param postgresSku object = {
   name: 'Standard_B1ms'
@@ -112,6 +120,8 @@ module secrets 'modules/secrets.bicep' = {
       'signing-secret': signingSecret
       'bridge-password': bridgePassword
       'hook-secret': hookSecret
+      'mqtt-tls-certificate': mqttTlsCertificatePem
+      'mqtt-tls-key': mqttTlsKeyPem
     }
   }
 }

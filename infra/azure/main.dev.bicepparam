@@ -8,3 +8,5 @@ param registryServer = readEnvironmentVariable('AGENTLINK_REGISTRY', 'agentlinkd
 param imageTag = readEnvironmentVariable('AGENTLINK_IMAGE_TAG', 'latest')
 param postgresAdminPassword = readEnvironmentVariable('AGENTLINK_POSTGRES_PASSWORD', '')
 param signingSecret = readEnvironmentVariable('AGENTLINK_SIGNING_SECRET', '')
+param mqttTlsCertificatePem = readEnvironmentVariable('AGENTLINK_MQTT_TLS_CERT_PEM', '')
+param mqttTlsKeyPem = readEnvironmentVariable('AGENTLINK_MQTT_TLS_KEY_PEM', '')

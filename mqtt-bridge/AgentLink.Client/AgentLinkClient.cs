@@ -21,6 +21,12 @@ public sealed class AgentLinkClientOptions
     public TimeSpan? Heartbeat { get; set; }
 
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// For an mqtts:// broker: decides whether to trust its certificate. Null: the system's trust store
+    /// (the right choice for a certificate from a public CA). Set it to pin a self-signed certificate.
+    /// </summary>
+    public Func<System.Security.Cryptography.X509Certificates.X509Certificate2, bool>? TrustCertificate { get; set; }
 }
 
 /// <summary>
@@ -110,8 +116,9 @@ public sealed class AgentLinkClient : IAsyncDisposable
             if (_mqtt.IsConnected) return;
             var uri = new Uri(_info.Broker.Url);
             var keepAlive = _options.KeepAlive ?? TimeSpan.FromSeconds(_info.Broker.KeepAliveSeconds);
+            var tls = uri.Scheme is "mqtts" or "ssl" or "tls";
             var options = new MqttClientOptionsBuilder()
-                .WithTcpServer(uri.Host, uri.Port > 0 ? uri.Port : 1883)
+                .WithTcpServer(uri.Host, uri.Port > 0 ? uri.Port : tls ? 8883 : 1883)
                 .WithProtocolVersion(_options.ProtocolVersion)
                 .WithClientId(_agent.Mqtt.ClientId)
                 .WithCredentials(_agent.Mqtt.Username, _agent.Mqtt.Password)
@@ -124,6 +131,15 @@ public sealed class AgentLinkClient : IAsyncDisposable
                 .WithWillRetain(true)
                 .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
             if (_options.ProtocolVersion == MqttProtocolVersion.V500) options.WithSessionExpiryInterval(24 * 3600);
+            if (tls)
+                options.WithTlsOptions(o =>
+                {
+                    o.UseTls();
+                    o.WithTargetHost(uri.Host);
+                    if (_options.TrustCertificate is { } trust)
+                        o.WithCertificateValidationHandler(e => e.Certificate is not null
+                            && trust(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(e.Certificate.GetRawCertData())));
+                });
             var result = await _mqtt.ConnectAsync(options.Build(), ct);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
                 throw new AgentLinkException("connect_refused", $"The broker refused the connection: {result.ResultCode} {result.ReasonString}");

@@ -27,10 +27,31 @@ public sealed class MqttOptions
     /// <summary>Where agents connect, as handed out by POST /api/v1/agents/connect. Empty: mqtt://localhost:{EmbeddedPort}.</summary>
     public string? PublicUrl { get; set; }
 
-    /// <summary>Embedded broker: TCP port and address it listens on.</summary>
+    /// <summary>Embedded broker: the plain-TCP port.</summary>
     public int EmbeddedPort { get; set; } = 1883;
 
-    public string EmbeddedBindAddress { get; set; } = "0.0.0.0";
+    /// <summary>
+    /// Where the plain-TCP listener binds. Agents send their API key as the MQTT password, so plain TCP
+    /// stays on loopback (127.0.0.1) unless <see cref="AllowPlainTcp"/> is set; off the machine, use TLS.
+    /// </summary>
+    public string EmbeddedBindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Lets the plain-TCP listener bind beyond loopback (a private network, or TLS ended in front of it).</summary>
+    public bool AllowPlainTcp { get; set; }
+
+    /// <summary>Embedded broker: the MQTT-over-TLS port, listening on every address when a certificate is configured.</summary>
+    public int TlsPort { get; set; } = 8883;
+
+    /// <summary>The TLS certificate with its private key: a PKCS#12 (.pfx) file, or a PEM certificate with <see cref="TlsKeyPath"/>.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>The PEM private key, when <see cref="TlsCertificatePath"/> is a PEM certificate.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>The password of the .pfx file, if it has one.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
+    public bool UsesTls => !string.IsNullOrWhiteSpace(TlsCertificatePath);
 
     /// <summary>External broker: where the bridge connects.</summary>
     public string ExternalHost { get; set; } = "127.0.0.1";
@@ -75,5 +96,7 @@ public sealed class MqttOptions
     /// <summary>An agent with no status heartbeat for this long is marked offline by the bridge, whatever its connection says.</summary>
     public int PresenceTimeoutSeconds { get; set; } = 45;
 
-    public string ResolvedPublicUrl => string.IsNullOrWhiteSpace(PublicUrl) ? $"mqtt://localhost:{EmbeddedPort}" : PublicUrl!;
+    /// <summary>What agents are told: PublicUrl, else the local TLS listener when there is one, else plain TCP.</summary>
+    public string ResolvedPublicUrl => !string.IsNullOrWhiteSpace(PublicUrl) ? PublicUrl!
+        : UsesTls ? $"mqtts://localhost:{TlsPort}" : $"mqtt://localhost:{EmbeddedPort}";
 }

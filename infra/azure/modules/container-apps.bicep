@@ -131,9 +131,23 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
           identity: identityId
         }
       ]
-      secrets: secrets
+      secrets: concat(secrets, [
+        { name: 'mqtt-tls-certificate', keyVaultUrl: '${keyVaultUri}secrets/mqtt-tls-certificate', identity: identityId }
+        { name: 'mqtt-tls-key', keyVaultUrl: '${keyVaultUri}secrets/mqtt-tls-key', identity: identityId }
+      ])
     }
     template: {
+      // The TLS certificate and key, as files, from Key Vault.
+      volumes: [
+        {
+          name: 'mqtt-tls'
+          storageType: 'Secret'
+          secrets: [
+            { secretRef: 'mqtt-tls-certificate', path: 'certificate.pem' }
+            { secretRef: 'mqtt-tls-key', path: 'key.pem' }
+          ]
+        }
+      ]
       containers: [
         {
           name: 'bridge'
@@ -145,8 +159,12 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
           env: concat(commonEnv, secretEnv, [
             { name: 'AgentLink__Mqtt__Broker', value: 'Embedded' }
             { name: 'AgentLink__Mqtt__TlsPort', value: '8883' }
-            { name: 'AgentLink__Mqtt__TlsCertificatePath', value: '/mnt/mqtt-tls/certificate.pfx' }
+            { name: 'AgentLink__Mqtt__TlsCertificatePath', value: '/mnt/mqtt-tls/certificate.pem' }
+            { name: 'AgentLink__Mqtt__TlsKeyPath', value: '/mnt/mqtt-tls/key.pem' }
           ])
+          volumeMounts: [
+            { volumeName: 'mqtt-tls', mountPath: '/mnt/mqtt-tls' }
+          ]
           probes: [
             {
               type: 'Readiness'

@@ -49,14 +49,24 @@ public sealed class EmbeddedBroker(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var serverOptions = new MqttServerOptionsBuilder()
+        // Agents log in with their API key: plain TCP stays on loopback unless explicitly allowed.
+        var plainAddress = o.AllowPlainTcp ? IPAddress.Parse(o.EmbeddedBindAddress) : IPAddress.Loopback;
+        if (!o.AllowPlainTcp && o.EmbeddedBindAddress is not ("127.0.0.1" or "localhost"))
+            logger.LogWarning("Plain MQTT listens on 127.0.0.1 only (not {Address}): set AgentLink:Mqtt:AllowPlainTcp=true, or configure TLS (AgentLink:Mqtt:TlsCertificatePath)", o.EmbeddedBindAddress);
+        var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
             .WithDefaultEndpointPort(o.EmbeddedPort)
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(o.EmbeddedBindAddress))
+            .WithDefaultEndpointBoundIPAddress(plainAddress)
             // A restarted bridge (after a crash) takes its port back at once.
             .WithDefaultEndpointReuseAddress()
-            .WithMaxPendingMessagesPerClient(10_000)
-            .Build();
+            .WithMaxPendingMessagesPerClient(10_000);
+        if (o.UsesTls)
+            builder.WithEncryptedEndpoint()
+                .WithEncryptedEndpointPort(o.TlsPort)
+                .WithEncryptedEndpointBoundIPAddress(IPAddress.Any)
+                .WithEncryptionCertificate(BrokerCertificate.Load(o))
+                .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+        var serverOptions = builder.Build();
         // Checked twice a second, so a silent agent is dropped (and its will sent) close to 1.5 keep-alives.
         serverOptions.KeepAliveOptions.MonitorInterval = TimeSpan.FromMilliseconds(500);
         var server = new MqttServerFactory().CreateMqttServer(serverOptions);
@@ -71,7 +81,8 @@ public sealed class EmbeddedBroker(
         server.ClientDisconnectedAsync += OnDisconnectedAsync;
         await server.StartAsync();
         _server = server;
-        logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}", o.EmbeddedBindAddress, o.EmbeddedPort);
+        logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}{Tls}", plainAddress, o.EmbeddedPort,
+            o.UsesTls ? $", TLS on 0.0.0.0:{o.TlsPort}" : "");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -45,6 +45,7 @@ public sealed partial class DeploymentFilesTests
         var secrets = new Dictionary<string, string>
         {
             ["AGENTLINK_IMAGE_TAG"] = "1.0.0", ["AGENTLINK_POSTGRES_PASSWORD"] = "x", ["AGENTLINK_SIGNING_SECRET"] = "x",
+            ["AGENTLINK_MQTT_TLS_CERT_PEM"] = "x", ["AGENTLINK_MQTT_TLS_KEY_PEM"] = "x",
         };
         foreach (var environment in new[] { "dev", "prod" })
         {
