@@ -80,7 +80,9 @@ public sealed class BrokerSecurityTests(EmbeddedBrokerFixture fixture) : IClassF
         var dm = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/dms", new { userId = b.UserId })).GetProperty("id").GetGuid();
         await team.Owner.PostMessageAsync(dm, "for B only");
         Assert.Equal("for B only", (await TestAgent.NextAsync(b.Inbox)).Message!.Text);
-        Assert.Empty(await TestAgent.DrainAsync(a.Inbox, TimeSpan.FromMilliseconds(300)));
+        var dmA = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/dms", new { userId = a.UserId })).GetProperty("id").GetGuid();
+        await team.Owner.PostMessageAsync(dmA, "marker for A");
+        Assert.Single(await TestAgent.UntilAsync(a.Inbox, m => m.Message!.Text == "marker for A"));
     }
 
     [Fact]
@@ -101,7 +103,9 @@ public sealed class BrokerSecurityTests(EmbeddedBrokerFixture fixture) : IClassF
             var error = await TestAgent.NextAsync(a.Errors);
             Assert.Equal("not_authorized", error.Code);
         }
-        Assert.Empty(await TestAgent.DrainAsync(b.Inbox, TimeSpan.FromMilliseconds(300)));
+        var dmB = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/dms", new { userId = b.UserId })).GetProperty("id").GetGuid();
+        await team.Owner.PostMessageAsync(dmB, "marker for B");
+        Assert.Single(await TestAgent.UntilAsync(b.Inbox, m => m.Message!.Text == "marker for B"));
         Assert.Equal(0, await Stack.ScalarAsync<long>("select count(*) from channel_messages where text = 'I am B, honestly'"));
     }
 
@@ -129,10 +133,10 @@ public sealed class BrokerSecurityTests(EmbeddedBrokerFixture fixture) : IClassF
 
         // A bare MQTT client (not AgentLinkClient, which would skip its own posts anyway) on a suffixed client id.
         using var raw = new MqttClientFactory().CreateMqttClient();
-        var heard = new List<string>();
+        var heard = System.Threading.Channels.Channel.CreateUnbounded<string>();
         raw.ApplicationMessageReceivedAsync += e =>
         {
-            lock (heard) heard.Add(e.ApplicationMessage.Topic);
+            heard.Writer.TryWrite(System.Text.Encoding.UTF8.GetString(System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload)));
             return Task.CompletedTask;
         };
         var user = author.UserId.ToString();
@@ -149,9 +153,11 @@ public sealed class BrokerSecurityTests(EmbeddedBrokerFixture fixture) : IClassF
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
         Assert.True(ack.IsSuccess, ack.ReasonString);
 
-        // The other member agent hears it on the channel topic; the author's own connection does not.
+        // The other member agent hears it on the channel topic; the author's own connection does not,
+        // though it hears the next post on the same topic (the marker).
         Assert.Equal("said by the author", (await TestAgent.NextAsync(reader.ChannelMessages, timeout: TimeSpan.FromSeconds(5))).Message!.Text);
-        await Task.Delay(300);
-        lock (heard) Assert.Empty(heard);
+        await team.Owner.PostMessageAsync(team.GeneralId, "marker from a person");
+        var seen = await TestAgent.UntilAsync(heard, payload => payload.Contains("marker from a person"));
+        Assert.Single(seen);
     }
 }

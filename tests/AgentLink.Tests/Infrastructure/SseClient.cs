@@ -114,6 +114,26 @@ public sealed class SseClient : IAsyncDisposable
         return taken;
     }
 
+    /// <summary>Every event up to and including the first that matches <paramref name="marker"/> (the positive control after a negative check).</summary>
+    public async Task<List<SseEvent>> UntilAsync(Func<SseEvent, bool> marker, TimeSpan? timeout = null)
+    {
+        var events = new List<SseEvent>();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await _events.Reader.WaitToReadAsync(cts.Token))
+                while (_events.Reader.TryRead(out var e))
+                {
+                    events.Add(e);
+                    if (marker(e)) return events;
+                }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        throw new TimeoutException($"The marker never arrived; got {events.Count} other events.");
+    }
+
     /// <summary>Everything that has arrived and not been read, after letting the stream settle for <paramref name="quiet"/>.</summary>
     public async Task<List<SseEvent>> DrainAsync(TimeSpan quiet)
     {

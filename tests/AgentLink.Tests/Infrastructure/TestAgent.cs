@@ -72,6 +72,30 @@ public sealed class TestAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Everything that arrives up to and including the first item that matches <paramref name="marker"/>:
+    /// the positive control after a negative check (send a marker after what must not arrive; once the
+    /// marker is here, whatever was going to arrive before it has).
+    /// </summary>
+    public static async Task<List<T>> UntilAsync<T>(Channel<T> channel, Func<T, bool> marker, TimeSpan? timeout = null)
+    {
+        var items = new List<T>();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        try
+        {
+            while (true)
+            {
+                var item = await channel.Reader.ReadAsync(cts.Token);
+                items.Add(item);
+                if (marker(item)) return items;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The marker never arrived; got {items.Count} other {typeof(T).Name}s.");
+        }
+    }
+
     /// <summary>What arrived and was not read yet, after letting things settle.</summary>
     public static async Task<List<T>> DrainAsync<T>(Channel<T> channel, TimeSpan quiet)
     {

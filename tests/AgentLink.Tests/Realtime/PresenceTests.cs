@@ -22,9 +22,11 @@ public abstract class PresenceTests(StackFixture fixture)
         var online = await annStatus.NextAsync(e => e.Type == "presence" && e.Payload.GetProperty("userId").GetGuid() == bob.UserId);
         Assert.Equal("online", online.Payload.GetProperty("status").GetString());
 
-        // Two tabs: closing one keeps Bob online.
+        // Two tabs: closing one keeps Bob online. The marker: Carol comes online after the tab closed.
         await bobFirst.DisposeAsync();
-        var early = await annStatus.DrainAsync(TimeSpan.FromMilliseconds(500));
+        var carol = await Scenario.JoinAsync(Stack, team, "Carol");
+        await using var carolStatus = await Stack.StatusEventsAsync(carol, team.WorkspaceId);
+        var early = await annStatus.UntilAsync(e => e.Type == "presence" && e.Payload.GetProperty("userId").GetGuid() == carol.UserId);
         Assert.DoesNotContain(early, e => e.Type == "presence" && e.Payload.GetProperty("status").GetString() == "offline");
 
         await bobSecond.DisposeAsync();
@@ -40,7 +42,10 @@ public abstract class PresenceTests(StackFixture fixture)
         await using var bobStatus = await Stack.StatusEventsAsync(bob, team.WorkspaceId);
         await bobStatus.NextAsync("presence.snapshot");
         await team.Owner.PostOkAsync($"/api/v1/channels/{team.GeneralId}/typing");
-        var seen = await bobStatus.DrainAsync(TimeSpan.FromMilliseconds(500));
+        // The marker: Carol coming online is a status event, after the typing.
+        var carol = await Scenario.JoinAsync(Stack, team, "Carol");
+        await using var carolStatus = await Stack.StatusEventsAsync(carol, team.WorkspaceId);
+        var seen = await bobStatus.UntilAsync(e => e.Type == "presence" && e.Payload.GetProperty("userId").GetGuid() == carol.UserId);
         Assert.DoesNotContain(seen, e => e.Type == "typing");
     }
 }
