@@ -86,6 +86,9 @@ public sealed class SseClient : IAsyncDisposable
         _events.Writer.TryComplete();
     }
 
+    /// <summary>Every event, as it arrives, until the stream ends.</summary>
+    public IAsyncEnumerable<SseEvent> ReadAllAsync(CancellationToken ct) => _events.Reader.ReadAllAsync(ct);
+
     /// <summary>The next event that matches, skipping others; throws on timeout.</summary>
     public async Task<SseEvent> NextAsync(Func<SseEvent, bool> match, TimeSpan? timeout = null)
     {
