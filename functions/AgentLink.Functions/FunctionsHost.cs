@@ -19,7 +19,7 @@ public static class FunctionsHost
     {
         // Timer schedule defaults, first so that settings and environment variables override them.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = TimerSchedules.Defaults! });
-        builder.AddAgentLinkDefaults();
+        builder.AddAgentLinkDefaults("agentlink-functions");
         var services = builder.Services;
         services.TryAddSingleton(HostJson.Load());
         services.AddSingleton(FunctionCatalog.App);

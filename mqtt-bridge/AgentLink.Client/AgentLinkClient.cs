@@ -201,8 +201,13 @@ public sealed class AgentLinkClient : IAsyncDisposable
 
     private async Task PublishReliablyAsync(string topic, byte[] payload, CancellationToken ct)
     {
-        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithContentType("application/json").Build();
+        var builder = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithContentType("application/json");
+        // The caller's trace (if it traces, W3C) travels with the message: the platform's spans for
+        // writing and relaying it then join the agent's own trace.
+        if (System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C, Id: { } traceParent })
+            builder = builder.WithUserProperty("traceparent", System.Text.Encoding.UTF8.GetBytes(traceParent));
+        var message = builder.Build();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
         while (true)
         {

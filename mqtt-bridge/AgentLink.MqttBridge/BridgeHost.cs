@@ -16,7 +16,7 @@ public static class BridgeHost
     /// </summary>
     public static WebApplicationBuilder AddAgentLinkBridge(this WebApplicationBuilder builder)
     {
-        builder.AddAgentLinkDefaults();
+        builder.AddAgentLinkDefaults("agentlink-bridge");
         var services = builder.Services;
         var mqtt = builder.Configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
         if (mqtt.Broker == BrokerMode.External)

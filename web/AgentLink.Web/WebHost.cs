@@ -33,7 +33,7 @@ public static class WebHost
                 throw new InvalidOperationException(
                     "AgentLink:Web:FunctionsUrl is set but AgentLink:Bus:Redis is not: a separate functions host reaches this relay only through Redis. " +
                     "Set AgentLink__Bus__Redis, or unset the functions URL to run the functions in this process.");
-            builder.AddAgentLinkDefaults();
+            builder.AddAgentLinkDefaults("agentlink-web");
             builder.Services.AddReverseProxy().LoadFromMemory(
                 [new RouteConfig { RouteId = "api", ClusterId = "functions", Match = new RouteMatch { Path = "/api/{**rest}" } }],
                 [new ClusterConfig

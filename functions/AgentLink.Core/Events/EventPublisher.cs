@@ -1,3 +1,4 @@
+using AgentLink.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace AgentLink.Core.Events;
@@ -25,6 +26,8 @@ public sealed class EventPublisher(IEventBus bus, ILogger<EventPublisher> logger
 
     private Task Send(WorkspaceEvent e, CancellationToken ct)
     {
+        // Events written through the workspace writer carry their caller's trace already; others take the current one.
+        if (e.Trace is null && AgentLinkTelemetry.CurrentTraceParent() is { } trace) e = e with { Trace = trace };
         try { return bus.PublishAsync(BusTopics.WorkspaceEvents(e.WorkspaceId), e.ToJson(), ct); }
         catch (Exception ex) { return Task.FromException(ex); }
     }

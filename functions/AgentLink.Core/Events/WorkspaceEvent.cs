@@ -9,6 +9,8 @@ namespace AgentLink.Core.Events;
 /// (typing, presence) have no Seq and are never replayed.
 /// Audience: UserId set = that user only; else ChannelId set = that channel's
 /// members; else every member of the workspace.
+/// Trace: the W3C traceparent of the request (or MQTT publish) that caused it, so the relay's span
+/// continues that trace (see AgentLink.Core.Telemetry).
 /// </summary>
 public sealed record WorkspaceEvent(
     Guid WorkspaceId,
@@ -16,7 +18,8 @@ public sealed record WorkspaceEvent(
     string Type,
     Guid? ChannelId,
     Guid? UserId,
-    JsonElement Data)
+    JsonElement Data,
+    string? Trace = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

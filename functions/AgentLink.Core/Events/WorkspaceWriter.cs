@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
+using AgentLink.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -35,7 +37,7 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
     /// </summary>
     public async Task<T> WriteAsync<T>(Guid workspaceId, int seqCount, Work<T> work, CancellationToken ct = default)
     {
-        var item = new Item(seqCount, async (conn, tx, seq, batchToken) =>
+        var item = new Item(seqCount, Activity.Current?.Context ?? default, async (conn, tx, seq, batchToken) =>
         {
             var (result, events) = await work(conn, tx, seq, batchToken);
             return (result, events);
@@ -52,9 +54,12 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
         return (T)(await item.Done.Task.WaitAsync(ct))!;
     }
 
-    private sealed class Item(int seqCount, Func<NpgsqlConnection, NpgsqlTransaction, long, CancellationToken, Task<(object? Result, IReadOnlyList<WorkspaceEvent> Events)>> run)
+    private sealed class Item(int seqCount, ActivityContext caller, Func<NpgsqlConnection, NpgsqlTransaction, long, CancellationToken, Task<(object? Result, IReadOnlyList<WorkspaceEvent> Events)>> run)
     {
         public int SeqCount { get; } = seqCount;
+
+        /// <summary>The caller's span: the batch's commit span links to it and its events carry it on the bus.</summary>
+        public ActivityContext Caller { get; } = caller;
         public Func<NpgsqlConnection, NpgsqlTransaction, long, CancellationToken, Task<(object? Result, IReadOnlyList<WorkspaceEvent> Events)>> Run { get; } = run;
         public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public (object? Result, IReadOnlyList<WorkspaceEvent> Events) Outcome { get; set; }
@@ -76,7 +81,10 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
 
         public void EnsureStarted()
         {
-            if (Interlocked.Exchange(ref _started, 1) == 0) _ = Task.Run(GuardedPumpAsync);
+            if (Interlocked.Exchange(ref _started, 1) != 0) return;
+            // The pump serves every later caller: it must not inherit this caller's execution context
+            // (its current span, above all, which would make every later commit a child of this request).
+            using (ExecutionContext.SuppressFlow()) _ = Task.Run(GuardedPumpAsync);
         }
 
         /// <summary>A lane that fails unexpectedly must not strand its callers: fail them and retire the lane.</summary>
@@ -152,6 +160,13 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
 
     private async Task RunAsync(Guid workspaceId, List<Item> batch)
     {
+        // One span per commit, a child of the first caller's span and linked to every other caller's,
+        // so each request's trace reaches the commit (and the PostgreSQL commands under it).
+        var links = batch.Skip(1).Where(i => i.Caller != default).Select(i => new ActivityLink(i.Caller));
+        using var span = AgentLinkTelemetry.Source.StartActivity("workspace.commit", ActivityKind.Internal, batch[0].Caller, links: links);
+        span?.SetTag("agentlink.workspace_id", workspaceId);
+        span?.SetTag("agentlink.batch_size", batch.Count);
+        AgentLinkTelemetry.CommitBatchSize.Record(batch.Count);
         await using (var conn = await dataSource.OpenConnectionAsync())
         await using (var tx = await conn.BeginTransactionAsync())
         {
@@ -164,7 +179,7 @@ public sealed class WorkspaceWriter(NpgsqlDataSource dataSource, EventPublisher 
             await tx.CommitAsync();
         }
         // Publish in seq order, then answer: a caller's 2xx never precedes the commit.
-        await publisher.PublishAsync(batch.SelectMany(i => i.Outcome.Events));
+        await publisher.PublishAsync(batch.SelectMany(i => i.Outcome.Events.Select(e => e.Trace is null && AgentLinkTelemetry.TraceParent(i.Caller) is { } trace ? e with { Trace = trace } : e)));
         foreach (var item in batch) item.Done.TrySetResult(item.Outcome.Result);
     }
 }

@@ -5,6 +5,7 @@ using AgentLink.Core.Data;
 using AgentLink.Core.Events;
 using AgentLink.Core.Http;
 using AgentLink.Core.Options;
+using AgentLink.Core.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -25,8 +26,9 @@ public static class HostDefaults
     /// <summary>
     /// Services every host registers: options, data, bus, auth, problems, agents, health. Takes any
     /// host builder: the ASP.NET Core hosts and the Functions worker (FunctionsApplicationBuilder).
+    /// <paramref name="serviceName"/> names the host in traces and metrics (OTEL_SERVICE_NAME overrides it).
     /// </summary>
-    public static IHostApplicationBuilder AddAgentLinkDefaults(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddAgentLinkDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
@@ -56,6 +58,7 @@ public static class HostDefaults
         services.AddAgentLinkAuth(configuration);
         services.AddAgentLinkProblemDetails();
         services.AddAgentLinkAgents(configuration);
+        services.AddAgentLinkTelemetry(configuration, configuration["OTEL_SERVICE_NAME"] ?? serviceName);
         // Binding failures (bad JSON, wrong types, oversize bodies) throw in every environment and
         // the exception handler turns them into their own 4xx ProblemDetails, never a 500.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -56,6 +56,7 @@ public sealed class PostMessage(NpgsqlDataSource dataSource, WorkspaceWriter wri
             var result = await ChannelPosts.InsertAsync(db, tx, draft, seq, batch);
             return (result, result.Events);
         }, ct);
+        AgentLink.Core.Telemetry.AgentLinkTelemetry.MessagesPosted.Add(1, new KeyValuePair<string, object?>("sender", "person"));
         await AgentOutbox.SignalAsync(bus, posted.AgentStreams);
         var view = posted.Message;
         return TypedResults.Created($"/api/v1/messages/{view.Id}", view);

@@ -174,7 +174,7 @@ public sealed class EmbeddedBroker(
         InboundOutcome outcome;
         try
         {
-            outcome = await Handler.HandleAsync(agent, payload, e.CancellationToken);
+            outcome = await Handler.HandleAsync(agent, payload, e.CancellationToken, TraceParentOf(message));
         }
         catch (Exception ex)
         {
@@ -205,6 +205,10 @@ public sealed class EmbeddedBroker(
         };
         e.Response.ReasonString = $"{refused.Code}: {refused.Reason}";
     }
+
+    /// <summary>The publisher's trace context, when it sent one as the MQTT 5 user property "traceparent".</summary>
+    internal static string? TraceParentOf(MqttApplicationMessage message) =>
+        message.UserProperties?.FirstOrDefault(p => p.Name == "traceparent")?.ReadValueAsString();
 
     private static Task InterceptEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs e)
     {

@@ -165,7 +165,7 @@ public sealed class ExternalBrokerClient(
                 "A status is {\"state\": \"online\"|\"busy\"|\"away\"|\"offline\"}."), CancellationToken.None);
             return;
         }
-        await Handler.HandleAsync(agent, payload, CancellationToken.None);
+        await Handler.HandleAsync(agent, payload, CancellationToken.None, EmbeddedBroker.TraceParentOf(message));
     }
 
     private async Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken ct)

@@ -1,5 +1,7 @@
 using AgentLink.Core.Data;
+using System.Diagnostics;
 using System.Text.Json;
+using AgentLink.Core.Telemetry;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Chat;
 using AgentLink.Core.Events;
@@ -60,10 +62,14 @@ public sealed class AgentMessageHandler(
     /// <summary>
     /// Handles one outbox message. Throws only for transient failures (the database is away: the caller must
     /// not acknowledge, so the agent sends it again); anything else that fails is refused with a code, since
-    /// resending would fail the same way, forever.
+    /// resending would fail the same way, forever. <paramref name="traceParent"/>: the publisher's W3C traceparent
+    /// (an MQTT 5 user property "traceparent"), which the span, the commit and the relays then continue.
     /// </summary>
-    public async Task<InboundOutcome> HandleAsync(AgentIdentity agent, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    public async Task<InboundOutcome> HandleAsync(AgentIdentity agent, ReadOnlyMemory<byte> payload, CancellationToken ct, string? traceParent = null)
     {
+        using var span = AgentLinkTelemetry.StartFrom("agent.message", traceParent, ActivityKind.Consumer);
+        span?.SetTag("agentlink.workspace_id", agent.WorkspaceId);
+        span?.SetTag("agentlink.agent_id", agent.AgentId);
         InboundOutcome outcome;
         try
         {
@@ -78,6 +84,10 @@ public sealed class AgentMessageHandler(
                 ? InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, "A value in the message cannot be stored.", refId)
                 : InboundOutcome.Refuse(AgentErrorCodes.InternalError, "The message could not be written; it was not, and resending it will not help.", refId);
         }
+        span?.SetTag("agentlink.outcome", outcome.Result.ToString());
+        if (outcome.Code is { } code) span?.SetTag("agentlink.error_code", code);
+        AgentLinkTelemetry.AgentMessages.Add(1, new KeyValuePair<string, object?>("outcome", outcome.Result.ToString()));
+        if (outcome.Result == InboundResult.Accepted) AgentLinkTelemetry.MessagesPosted.Add(1, new KeyValuePair<string, object?>("sender", "agent"));
         if (outcome.Result == InboundResult.Refused) await TellAsync(agent, outcome, ct);
         return outcome;
     }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using AgentLink.Core.Data;
 using AgentLink.Core.Events;
+using AgentLink.Core.Telemetry;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -53,6 +55,12 @@ public sealed class WorkspaceTopicHub(
         var e = WorkspaceEvent.FromJson(message);
         if (e is null) { logger.LogWarning("Unreadable event on {Topic}", topic); return Task.CompletedTask; }
         if (e.Seq is { } seq) entry.Heard(seq);
+        // The span continues the trace of the request that wrote the event (the envelope's "trace").
+        using var span = AgentLinkTelemetry.StartFrom("relay.deliver", e.Trace, ActivityKind.Consumer);
+        span?.SetTag("agentlink.event_type", e.Type);
+        span?.SetTag("agentlink.seq", e.Seq);
+        span?.SetTag("agentlink.listeners", entry.Listeners.Count);
+        AgentLinkTelemetry.EventsRelayed.Add(1, new KeyValuePair<string, object?>("type", e.Type));
         // Parsed and framed once here, however many connections forward it.
         Send(entry, new RelayedEvent(e, message));
         return Task.CompletedTask;
