@@ -62,8 +62,8 @@ public static class WebHost
         app.UseStaticFiles();
         app.UseRouting();
         // /api calls are authenticated by each function's gate (in this process or the functions
-        // host), as each declares; a session lookup here would only add a database round trip.
-        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), branch => branch.UseAuthentication());
+        // host), as each declares; the streams by the default policy (the session), on their own
+        // routes only. There is no default authentication scheme (see AddAgentLinkAuth).
         app.UseAuthorization();
         if (web.HostsFunctions)
         {

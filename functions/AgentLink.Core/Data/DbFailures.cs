@@ -13,6 +13,17 @@ public static class DbFailures
         _ => false,
     };
 
+    /// <summary>
+    /// A store the request needs is down or restarting (PostgreSQL unreachable, shutting down, or out of
+    /// connections; Redis unreachable): the caller should answer 503 and the client try again.
+    /// </summary>
+    public static bool IsUnavailable(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is NpgsqlException { IsTransient: true } or StackExchange.Redis.RedisConnectionException) return true;
+        return false;
+    }
+
     /// <summary>PostgreSQL refused a value (class 22, data exception: 22021 a NUL in text, 22P02 bad input...): the input's fault.</summary>
     public static bool IsRefusedValue(Exception ex) => ex is PostgresException { SqlState: [ '2', '2', .. ] };
 

@@ -20,6 +20,7 @@ public static class ErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string InternalError = "internal_error";
     public const string Timeout = "request_timeout";
+    public const string Unavailable = "service_unavailable";
 
     public const string EmailTaken = "email_taken";
     public const string SessionNotFound = "session_not_found";

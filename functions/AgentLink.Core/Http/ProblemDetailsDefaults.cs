@@ -49,6 +49,9 @@ public static class ProblemDetailsDefaults
             StatusCodes.Status413PayloadTooLarge => (ErrorCodes.PayloadTooLarge, "The request body is too large."),
             StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType, "Send application/json."),
             StatusCodes.Status429TooManyRequests => (ErrorCodes.RateLimited, "Too many attempts; wait a minute."),
+            // The web app's /api proxy answers these when the functions host cannot be reached.
+            StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout =>
+                (ErrorCodes.Unavailable, "The service is briefly unavailable; try again in a few seconds."),
             >= 500 => (ErrorCodes.InternalError, "Something went wrong on our side."),
             _ => (ErrorCodes.InvalidRequest, null),
         };

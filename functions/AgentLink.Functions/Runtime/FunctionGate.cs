@@ -55,6 +55,14 @@ public sealed class FunctionGate(
             DbFailures.AfterRefusedValue(dataSource, ex);
             return ApiProblem.BadRequest(ErrorCodes.InvalidRequest, "A value in the request cannot be stored.");
         }
+        catch (Exception ex) when (DbFailures.IsUnavailable(ex))
+        {
+            // The database (or Redis) is away or restarting: not the request's fault, and worth retrying.
+            logger.LogWarning(ex, "Function {Function}: a store is unavailable", function.Name);
+            http.Response.Headers.RetryAfter = "2";
+            return ApiProblem.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable,
+                "The service is briefly unavailable (its database is restarting or unreachable); try again in a few seconds.");
+        }
         catch (BadHttpRequestException bad)
         {
             var (code, detail) = ProblemDetailsDefaults.Describe(bad, bad.StatusCode);

@@ -84,16 +84,19 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IAsyncLifetime
         // Traffic: a person posting over HTTP, an agent over MQTT; only what was acknowledged counts.
         using var stop = new CancellationTokenSource();
         var acknowledged = new ConcurrentQueue<string>();
+        var refusals = new ConcurrentQueue<string>();
         var people = Task.Run(async () =>
         {
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 try
                 {
-                    var (status, _) = await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/channels/{team.GeneralId}/messages", new { text = $"person {n}" });
+                    var (status, problem) = await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/channels/{team.GeneralId}/messages", new { text = $"person {n}" });
                     if ((int)status is >= 200 and < 300) acknowledged.Enqueue($"person {n}");
+                    else refusals.Enqueue(problem.ValueKind == System.Text.Json.JsonValueKind.Object && problem.TryGetProperty("code", out var code)
+                        ? $"{(int)status} {code.GetString()}" : $"{(int)status} (no code)");
                 }
-                catch (Exception) { /* Not acknowledged: not promised. */ }
+                catch (Exception ex) { refusals.Enqueue($"exception {ex.GetType().Name}"); /* Not acknowledged: not promised. */ }
                 await Task.Delay(40);
             }
         });
@@ -131,6 +134,10 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IAsyncLifetime
         await Task.WhenAll(people, agents);
 
         var promised = acknowledged.ToHashSet();
+        // What the functions host answered while a store was away: "try again" (503), never a 500.
+        output.WriteLine($"refusals: {string.Join(", ", refusals.GroupBy(r => r).Select(g => $"{g.Key} x{g.Count()}"))}");
+        Assert.Contains("503 service_unavailable", refusals);
+        Assert.DoesNotContain(refusals, r => r.StartsWith("500", StringComparison.Ordinal));
         Assert.True(promised.Count(t => t.StartsWith("person")) > 50 && promised.Count(t => t.StartsWith("agent")) > 20,
             $"too little traffic got through: {promised.Count}");
 

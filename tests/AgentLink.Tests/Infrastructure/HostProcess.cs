@@ -55,8 +55,20 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in _settings) start.Environment[key.Replace(":", "__")] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // AGENTLINK_TEST_HOST_LOGS=<folder> keeps each host's output (to see why a fault test failed).
+        var logs = Environment.GetEnvironmentVariable("AGENTLINK_TEST_HOST_LOGS");
+        if (!string.IsNullOrEmpty(logs))
+        {
+            Directory.CreateDirectory(logs);
+            var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(logs, $"{_kind}-{new Uri(Url).Port}.log"), append: true) { AutoFlush = true });
+            process.OutputDataReceived += (_, e) => { if (e.Data is { } line) log.WriteLine(line); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) log.WriteLine(line); };
+        }
+        else
+        {
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+        }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
