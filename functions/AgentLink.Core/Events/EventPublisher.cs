@@ -8,8 +8,11 @@ public sealed class EventPublisher(IEventBus bus, ILogger<EventPublisher> logger
 {
     public async Task PublishAsync(IEnumerable<WorkspaceEvent> events, CancellationToken ct = default)
     {
+        using var span = AgentLinkTelemetry.Source.StartActivity("bus.publish", System.Diagnostics.ActivityKind.Producer);
+        span?.SetTag("messaging.system", bus is RedisEventBus ? "redis" : "in-memory");
         // Issued in order and awaited together: the bus keeps the order, and a batch costs one round trip.
         var sends = events.Select(e => (Event: e, Task: Send(e, ct))).ToList();
+        span?.SetTag("agentlink.events", sends.Count);
         foreach (var (e, task) in sends)
         {
             try

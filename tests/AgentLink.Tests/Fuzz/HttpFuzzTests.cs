@@ -41,6 +41,8 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
         {
             ["workspaceId"] = team.WorkspaceId.ToString(), ["channelId"] = team.GeneralId.ToString(), ["messageId"] = message.ToString(),
             ["userId"] = member.UserId.ToString(), ["token"] = invite, ["registrationId"] = unclaimed.RegistrationId.ToString(), ["agentId"] = agent.AgentId,
+            // Not a session of the caller's: revoking it must not sign the fuzzer out.
+            ["sessionId"] = Guid.NewGuid().ToString(),
         };
         var callers = new Dictionary<Caller, (string Scheme, string Value)>
         {

@@ -56,7 +56,7 @@ public sealed class TracedStackFixture : IAsyncLifetime
 
 /// <summary>
 /// One trace follows a message across the hops: the HTTP request (web proxy, then function), its
-/// PostgreSQL commands, the group commit, and the relay that sends it down a member's stream;
+/// PostgreSQL commands, the group commit, the publish on Redis, and the relay that sends it down a member's stream;
 /// and, for an agent, its MQTT publish, the commit and the relay.
 /// </summary>
 public sealed class TraceTests(TracedStackFixture fixture) : IClassFixture<TracedStackFixture>
@@ -95,6 +95,7 @@ public sealed class TraceTests(TracedStackFixture fixture) : IClassFixture<Trace
                 && s.GetTagItem("url.path") is string path && path.EndsWith("/messages", StringComparison.Ordinal)),
             ("a PostgreSQL command", s => s.Source.Name == "Npgsql"),
             ("the commit", s => s.Source.Name == AgentLinkTelemetry.Name && s.OperationName == "workspace.commit"),
+            ("the publish on Redis", s => s.OperationName == "bus.publish" && (string?)s.GetTagItem("messaging.system") == "redis"),
             ("the relay", s => s.Source.Name == AgentLinkTelemetry.Name && s.OperationName == "relay.deliver"
                 && (string?)s.GetTagItem("agentlink.event_type") == "message.created"));
 
