@@ -80,6 +80,8 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IAsyncLifetime
         await using var bobStream = new ResumingStream(_stack.WebUrl, path, bob.Token);
         var readerHeard = new ConcurrentQueue<ChatMessage>();
         reader.Client.ChannelMessageReceived += e => { readerHeard.Enqueue(e.Message!); return Task.CompletedTask; };
+        // Both streams have a position before the first message, so everything after it is owed to them.
+        await Task.WhenAll(annStream.Ready, bobStream.Ready).WaitAsync(TimeSpan.FromSeconds(30));
 
         // Traffic: a person posting over HTTP, an agent over MQTT; only what was acknowledged counts.
         using var stop = new CancellationTokenSource();

@@ -17,6 +17,14 @@ public sealed class ResumingStream : IAsyncDisposable
 
     public int Connections;
 
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes on the first "ready": from then on the stream has a position and resumes from it.
+    /// Before it, a message is not owed to this stream (it started after it), so wait for it before sending.
+    /// </summary>
+    public Task Ready => _ready.Task;
+
     public ResumingStream(string webUrl, string path, string token) => _loop = RunAsync(webUrl, path, token);
 
     private async Task RunAsync(string webUrl, string path, string token)
@@ -31,6 +39,7 @@ public sealed class ResumingStream : IAsyncDisposable
                 await foreach (var e in client.ReadAllAsync(_stop.Token))
                 {
                     if (e.Id is not null) lastEventId = e.Id;
+                    if (e.Type == "ready") _ready.TrySetResult();
                     if (e.Type == "message.created")
                         Messages.Enqueue((e.Seq!.Value, e.Payload.GetProperty("id").GetGuid(), e.Payload.GetProperty("text").GetString()!));
                     else if (e.Type is "reset" or "session.ended") Odd.Enqueue(e.Type);
