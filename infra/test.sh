@@ -23,6 +23,25 @@ read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- ' "$log" | awk '
   { for (i = 1; i <= NF; i++) { v = $(i+1); gsub(",", "", v);
       if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v } }
   END { printf "%d %d %d\n", p, f, s }')
+
+# The web app's own tests (Vitest) and the check that its generated API types are current;
+# skipped when the run was narrowed with dotnet test arguments.
+if [ "$#" -eq 0 ]; then
+  step "running the web app's tests (Vitest) and the API types check"
+  vitest_json="$AGENTLINK_STATE_DIR/vitest.json"
+  rm -f "$vitest_json"
+  (cd "$REPO_ROOT/web/app" && npx --no-install vitest run --reporter=default --reporter=json --outputFile="$vitest_json")
+  web_status=$?
+  if [ -f "$vitest_json" ]; then
+    read -r wp wf < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)' "$vitest_json")
+  else
+    wp=0; wf=1
+  fi
+  if [ "$web_status" -ne 0 ] && [ "$wf" -eq 0 ]; then wf=1; fi
+  if "$REPO_ROOT/web/app/scripts/gen-api.sh" --check; then wp=$((wp + 1)); else wf=$((wf + 1)); fi
+  passed=$((passed + wp)); failed=$((failed + wf))
+  if [ "$wf" -ne 0 ]; then status=1; fi
+fi
 echo
 if [ "$status" -eq 0 ] && [ "$((passed + failed))" -eq 0 ]; then
   echo "no test ran" >&2

@@ -9,6 +9,7 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         if (args is ["migrate", .. var rest]) return await MigrateCommand.RunAsync(rest);
+        if (args is ["openapi", .. var output]) return await OpenApiCommand.RunAsync(output);
 
         if (IsUnderFunctionsHost(args))
         {

@@ -58,8 +58,9 @@ public static class WebHost
         var web = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebOptions>>().Value;
         // Static files go before routing: the app-shell fallback matches every path, and the
         // static file middleware steps aside for any request that already has an endpoint.
+        app.UseSecurityHeaders();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStaticFiles(AppFiles);
         app.UseRouting();
         // /api calls are authenticated by each function's gate (in this process or the functions
         // host), as each declares; the streams by the default policy (the session), on their own
@@ -85,7 +86,21 @@ public static class WebHost
         app.MapAgentLinkHealth();
         // Client-side routes (/w/..., /invite/...) load the app shell; unknown /api and /events
         // paths stay 404 problems rather than turning into the page.
-        app.MapFallbackToFile("{*path:regex(^(?!api/|events/).*$)}", "index.html");
+        app.MapFallbackToFile("{*path:regex(^(?!api/|events/).*$)}", "index.html", AppFiles);
         return app;
     }
+
+    /// <summary>
+    /// The build's files under /assets carry a content hash in their names, so they are cached for
+    /// good; the page (index.html) is asked for again each time, so a new build is picked up at once.
+    /// </summary>
+    private static readonly StaticFileOptions AppFiles = new()
+    {
+        OnPrepareResponse = file =>
+        {
+            file.Context.Response.Headers.CacheControl = file.Context.Request.Path.StartsWithSegments("/assets")
+                ? "public, max-age=31536000, immutable"
+                : "no-cache";
+        },
+    };
 }

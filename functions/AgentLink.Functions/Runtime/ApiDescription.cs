@@ -77,7 +77,7 @@ public static partial class ApiDescription
             operation["requestBody"] = new JsonObject
             {
                 ["required"] = body.Required,
-                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Named(body.Type, json, schemas) } },
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Named(body.Type, json, schemas, OptionalNullables) } },
             };
 
         var responses = new JsonObject();
@@ -90,7 +90,7 @@ public static partial class ApiDescription
                 null => (null, null),
                 _ when type == typeof(HttpValidationProblemDetails) => ("application/problem+json", Ref("ValidationProblemDetails")),
                 _ when type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) => ("application/problem+json", Ref("ProblemDetails")),
-                _ => ("application/json", Named(type, json, schemas)),
+                _ => ("application/json", Named(type, Written(json), schemas)),
             };
             if (mediaType is not null) response["content"] = new JsonObject { [mediaType] = new JsonObject { ["schema"] = schema } };
             responses[status] = response;
@@ -162,19 +162,94 @@ public static partial class ApiDescription
         _ => "Answer",
     };
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> WrittenOptions = new();
+
+    /// <summary>
+    /// The options for answers: requests may carry numbers as strings (web defaults read them), but
+    /// answers always write numbers, so their schemas say "integer", not "string or integer".
+    /// </summary>
+    private static JsonSerializerOptions Written(JsonSerializerOptions json) =>
+        WrittenOptions.GetValue(json, o => new JsonSerializerOptions(o) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict });
+
     private static JsonObject Ref(string name) => new() { ["$ref"] = "#/components/schemas/" + name };
 
     /// <summary>Plain classes and records go to components under a readable name; collections and primitives stay inline.</summary>
-    private static JsonNode Named(Type type, JsonSerializerOptions json, JsonObject schemas)
+    private static JsonNode Named(Type type, JsonSerializerOptions json, JsonObject schemas, Func<JsonNode, JsonNode>? adjust = null)
     {
-        if (type.IsPrimitive || type == typeof(string) || type.IsGenericType || type.IsArray) return Schema(type, json);
+        adjust ??= static n => n;
+        if (type.IsPrimitive || type == typeof(string) || type.IsGenericType || type.IsArray) return adjust(Schema(type, json));
         var name = type.DeclaringType is { } outer ? outer.Name + type.Name : type.Name;
-        if (!schemas.ContainsKey(name)) schemas[name] = Schema(type, json);
+        if (!schemas.ContainsKey(name)) schemas[name] = adjust(Schema(type, json));
         return Ref(name);
     }
 
-    private static JsonNode Schema(Type type, JsonSerializerOptions json) =>
-        json.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+    /// <summary>
+    /// A request's nullable members may be left out: the deserializer does not require constructor
+    /// parameters, a missing one is null, and the function validates what it needs (with a 400 that
+    /// names the field). The exporter lists them as required; in a request body they are not.
+    /// </summary>
+    private static JsonNode OptionalNullables(JsonNode schema)
+    {
+        if (schema is JsonObject { } obj && obj["properties"] is JsonObject properties && obj["required"] is JsonArray required)
+        {
+            var keep = required.Select(r => r!.GetValue<string>())
+                .Where(name => !(properties[name]?["type"] is JsonArray types && types.Any(t => t?.GetValue<string>() == "null")))
+                .ToList();
+            if (keep.Count == 0) obj.Remove("required");
+            else obj["required"] = new JsonArray(keep.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray());
+        }
+        return schema;
+    }
+
+    /// <summary>
+    /// The exporter writes a type met twice in one schema as a "$ref" pointing inside that schema
+    /// ("#/properties/root/properties/author"); once the schema sits under components or a path,
+    /// such a pointer resolves to nothing. They are inlined here, so every "$ref" in the document
+    /// points at a component.
+    /// </summary>
+    private static JsonNode Schema(Type type, JsonSerializerOptions json)
+    {
+        var schema = json.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+        return InlineLocalRefs(schema, schema, depth: 0);
+    }
+
+    private static JsonNode InlineLocalRefs(JsonNode node, JsonNode root, int depth)
+    {
+        if (depth > 32) throw new InvalidOperationException("A recursive type cannot be described inline; give it a component.");
+        switch (node)
+        {
+            case JsonObject obj when obj["$ref"] is JsonValue r && r.GetValue<string>() is ['#', ..] pointer && !pointer.StartsWith("#/components/", StringComparison.Ordinal):
+                return InlineLocalRefs(Resolve(root, pointer).DeepClone(), root, depth + 1);
+            case JsonObject obj:
+                foreach (var (key, child) in obj.ToList())
+                    if (child is not null && InlineLocalRefs(child, root, depth) is var inlined && !ReferenceEquals(inlined, child))
+                        obj[key] = inlined;
+                return obj;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                    if (array[i] is { } item && InlineLocalRefs(item, root, depth) is var inlined && !ReferenceEquals(inlined, item))
+                        array[i] = inlined;
+                return array;
+            default:
+                return node;
+        }
+    }
+
+    private static JsonNode Resolve(JsonNode root, string pointer)
+    {
+        var node = root;
+        foreach (var raw in pointer.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var segment = raw.Replace("~1", "/").Replace("~0", "~");
+            node = node switch
+            {
+                JsonObject o => o[segment],
+                JsonArray a => a[int.Parse(segment, System.Globalization.CultureInfo.InvariantCulture)],
+                _ => null,
+            } ?? throw new InvalidOperationException($"The schema's reference {pointer} points at nothing.");
+        }
+        return node;
+    }
 
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]
     private static partial Regex RouteConstraint();

@@ -1,0 +1,177 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { api, ApiError, describe, unwrap, type Channel, type Member, type User, type Workspace } from "../api/client";
+import { hub } from "../live/hub";
+import { fromEvent } from "../lib/messages";
+import { channelPath } from "../lib/routes";
+import { navigate } from "../router";
+import { NotFound } from "../pages/NotFound";
+import { ChannelPane } from "./ChannelPane";
+import { Ctx, type WorkspaceContext } from "./context";
+import { InviteDialog } from "./InviteDialog";
+import { NewChannelDialog } from "./NewChannelDialog";
+import { Sidebar, type AgentPresence } from "./Sidebar";
+import { ThreadPanel } from "./ThreadPanel";
+
+interface Props { me: User; workspaceId: string; channelId?: string; onSignOut: () => void }
+
+const ERROR_SHOWN_MS = 6000;
+
+/**
+ * A workspace: the sidebar, the open channel and its thread. It opens the live streams first and
+ * loads its state once they are ready, so nothing that happens in between is missed (a claimed
+ * agent joining while the page loads appears without a reload).
+ */
+export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props) {
+  const [workspace, setWorkspace] = useState<Workspace | undefined>();
+  const [missing, setMissing] = useState(false);
+  const [members, setMembers] = useState<Member[]>([]);
+  const [channels, setChannels] = useState<Channel[]>([]);
+  const [online, setOnline] = useState<Set<string>>(new Set());
+  const [agents, setAgents] = useState<Map<string, AgentPresence>>(new Map());
+  const [connection, setConnection] = useState<"open" | "reconnecting">("open");
+  const [threadRoot, setThreadRoot] = useState<string | undefined>();
+  const [dialog, setDialog] = useState<"channel" | "invite" | undefined>();
+  const [drawer, setDrawer] = useState(false);
+  const [error, setError] = useState("");
+  const errorTimer = useRef<number | undefined>(undefined);
+  const currentId = useRef<string | undefined>(undefined);
+
+  const report = useCallback((err: unknown) => {
+    setError(describe(err));
+    if (errorTimer.current) clearTimeout(errorTimer.current);
+    errorTimer.current = window.setTimeout(() => setError(""), ERROR_SHOWN_MS);
+  }, []);
+
+  const loadMembers = useCallback(async () => {
+    setMembers(await unwrap(api.GET("/api/v1/workspaces/{workspaceId}/members", { params: { path: { workspaceId } } })));
+  }, [workspaceId]);
+  const loadChannels = useCallback(async () => {
+    const list = await unwrap(api.GET("/api/v1/workspaces/{workspaceId}/channels", { params: { path: { workspaceId } } }));
+    setChannels(list);
+    return list;
+  }, [workspaceId]);
+
+  // Streams first, then the snapshot.
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      await hub.open(workspaceId);
+      try {
+        const [w] = await Promise.all([unwrap(api.GET("/api/v1/workspaces/{workspaceId}", { params: { path: { workspaceId } } })), loadMembers(), loadChannels()]);
+        if (live) setWorkspace(w);
+      } catch (err) {
+        if (!live) return;
+        if (err instanceof ApiError && (err.status === 404 || err.status === 403)) { hub.close(); setMissing(true); }
+        else report(err);
+      }
+    })();
+    return () => { live = false; hub.close(); };
+  }, [workspaceId, loadMembers, loadChannels, report]);
+
+  useEffect(() => {
+    const offs = [
+      hub.on("presence.snapshot", (e) => {
+        setOnline(new Set(e.data.online));
+        setAgents(new Map((e.data.agents ?? []).map((a: { userId: string; status: string; lastSeen: string | null }) => [a.userId, { status: a.status, lastSeen: a.lastSeen }])));
+      }),
+      hub.on("presence", (e) => {
+        if (e.data.kind === "agent") setAgents((m) => new Map(m).set(e.data.userId, { status: e.data.status, lastSeen: e.data.lastSeen ?? null }));
+        else setOnline((s) => { const n = new Set(s); if (e.data.status === "offline") n.delete(e.data.userId); else n.add(e.data.userId); return n; });
+      }),
+      hub.on("connection", (e) => setConnection(e.data.state)),
+      // The stream could not replay what was missed (too long away): start again from the server's state.
+      hub.on("reset", () => location.reload()),
+      // Signed out here or elsewhere, or the password changed: back to sign-in.
+      hub.on("session.ended", () => { hub.close(); location.assign("/"); }),
+      hub.on("message.created", (e) => {
+        const m = fromEvent(e.data);
+        if (m.parentId || m.author.id === me.id || m.channelId === currentId.current) return;
+        setChannels((list) => {
+          if (!list.some((c) => c.id === m.channelId)) { void loadChannels(); return list; }
+          return list.map((c) => (c.id === m.channelId ? { ...c, unreadCount: c.unreadCount + 1 } : c));
+        });
+      }),
+      hub.on("read.updated", (e) => setChannels((list) => list.map((c) => (c.id === e.data.channelId ? { ...c, unreadCount: 0 } : c)))),
+      ...["channel.created", "channel.updated", "channel.member_joined", "channel.member_left"].map((t) => hub.on(t, () => void loadChannels())),
+      ...["workspace.member_joined", "workspace.member_updated", "workspace.member_removed"].map((t) => hub.on(t, (e) => {
+        if (t === "workspace.member_removed" && e.data.userId === me.id) { navigate("/"); return; }
+        if (t === "workspace.member_updated" && e.data.userId === me.id)
+          void unwrap(api.GET("/api/v1/workspaces/{workspaceId}", { params: { path: { workspaceId } } })).then(setWorkspace, () => undefined);
+        void loadMembers();
+      })),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [workspaceId, me.id, loadChannels, loadMembers]);
+
+  const current = channels.find((c) => c.id === channelId);
+  currentId.current = current?.id;
+
+  // No channel in the address (or one that is gone): go to #general, replacing the address.
+  useEffect(() => {
+    if (!workspace || channels.length === 0 || current) return;
+    const fallback = channels.find((c) => c.name === "general" && c.isMember) ?? channels.find((c) => c.isMember) ?? channels[0];
+    navigate(channelPath(workspaceId, fallback.id), { replace: true });
+  }, [workspace, channels, current, workspaceId]);
+
+  // Opening a public channel one is not in joins it.
+  useEffect(() => {
+    if (!current || current.isMember || current.type !== "channel" || current.archivedAt) return;
+    unwrap(api.POST("/api/v1/channels/{channelId}/join", { params: { path: { channelId: current.id } } })).then(() => loadChannels(), report);
+  }, [current, loadChannels, report]);
+
+  useEffect(() => { setThreadRoot(undefined); setDrawer(false); }, [channelId]);
+
+  const select = useCallback((id: string) => { setDrawer(false); navigate(channelPath(workspaceId, id)); }, [workspaceId]);
+  const openDm = useCallback(async (userId: string) => {
+    try {
+      const dm = await unwrap(api.POST("/api/v1/workspaces/{workspaceId}/dms", { params: { path: { workspaceId } }, body: { userId } }));
+      await loadChannels();
+      select(dm.id);
+    } catch (err) { report(err); }
+  }, [workspaceId, loadChannels, select, report]);
+  const onRead = useCallback((id: string) => setChannels((list) => list.map((c) => (c.id === id && c.unreadCount ? { ...c, unreadCount: 0 } : c))), []);
+  const closeThread = useCallback(() => setThreadRoot(undefined), []);
+
+  const ctx = useMemo<WorkspaceContext | undefined>(() => workspace && {
+    me, workspace, members,
+    names: new Map(members.map((m) => [m.userId, m.name])),
+    isAdmin: workspace.role === "owner" || workspace.role === "admin",
+    canWrite: workspace.role !== "viewer",
+    report,
+  }, [me, workspace, members, report]);
+
+  if (missing) return <NotFound what="workspace" />;
+  if (!ctx) return <main className="center muted" aria-busy="true">Loading…</main>;
+
+  const title = current ? (current.type === "dm" ? current.dmPeer?.name ?? current.name : `#${current.name}`) : "";
+  const header = current && (
+    <header className="channel-header">
+      <button type="button" className="icon menu" aria-label="Open the sidebar" aria-expanded={drawer} data-testid="menu" onClick={() => setDrawer(true)}>☰</button>
+      <div>
+        <h1 data-testid="channel-title">{title}</h1>
+        {current.topic && <p className="muted topic">{current.topic}</p>}
+      </div>
+    </header>
+  );
+
+  return (
+    <Ctx.Provider value={ctx}>
+      <div className={`chat${threadRoot ? " with-thread" : ""}${drawer ? " drawer-open" : ""}`}>
+        <Sidebar channels={channels} currentId={current?.id} online={online} agents={agents} connection={connection}
+          onSelect={select} onOpenDm={openDm} onNewChannel={() => setDialog("channel")} onInvite={() => setDialog("invite")} onSignOut={onSignOut} />
+        {drawer && <button type="button" className="scrim" aria-label="Close the sidebar" onClick={() => setDrawer(false)} />}
+        {current ? <ChannelPane key={current.id} channel={current} onOpenThread={setThreadRoot} onRead={onRead} header={header} />
+          : <main className="channel center muted">Loading…</main>}
+        {threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
+        {error && (
+          <div className="toast" role="alert" data-testid="error">
+            <span>{error}</span>
+            <button type="button" className="icon" aria-label="Dismiss" onClick={() => setError("")}>✕</button>
+          </div>
+        )}
+      </div>
+      {dialog === "channel" && <NewChannelDialog onClose={() => setDialog(undefined)} onCreated={async (c) => { setDialog(undefined); await loadChannels(); select(c.id); }} />}
+      {dialog === "invite" && <InviteDialog onClose={() => setDialog(undefined)} />}
+    </Ctx.Provider>
+  );
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { parseRoute } from "./routes";
+
+const w = "0b2b2c1e-6f1d-4a59-8d7e-1c2b3a4d5e6f";
+const c = "1c2b3a4d-5e6f-4a59-8d7e-0b2b2c1e6f1d";
+
+describe("addresses", () => {
+  it("knows the app's pages", () => {
+    expect(parseRoute("/")).toEqual({ kind: "home" });
+    expect(parseRoute(`/w/${w}`)).toEqual({ kind: "workspace", workspaceId: w });
+    expect(parseRoute(`/w/${w}/c/${c}`)).toEqual({ kind: "workspace", workspaceId: w, channelId: c });
+    expect(parseRoute("/invite/a%20b")).toEqual({ kind: "invite", token: "a b" });
+    expect(parseRoute(`/claim/${w}`)).toEqual({ kind: "claim", registrationId: w });
+  });
+
+  it("calls everything else not found instead of showing the workspace list", () => {
+    for (const path of ["/nope", "/w/not-a-uuid", `/w/${w}/c/`, `/w/${w}/x/${c}`, "/claim/123"])
+      expect(parseRoute(path)).toEqual({ kind: "notFound" });
+  });
+});

@@ -1,0 +1,24 @@
+// The app's addresses. Everything else is "not found" (never silently the workspace list).
+export type Route =
+  | { kind: "home" }
+  | { kind: "workspace"; workspaceId: string; channelId?: string }
+  | { kind: "invite"; token: string }
+  | { kind: "claim"; registrationId: string }
+  | { kind: "notFound" };
+
+const uuid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+const workspace = new RegExp(`^/w/(${uuid})(?:/c/(${uuid}))?/?$`);
+const claim = new RegExp(`^/claim/(${uuid})/?$`);
+
+export function parseRoute(path: string): Route {
+  if (path === "/" || path === "") return { kind: "home" };
+  const w = workspace.exec(path);
+  if (w) return w[2] ? { kind: "workspace", workspaceId: w[1].toLowerCase(), channelId: w[2].toLowerCase() } : { kind: "workspace", workspaceId: w[1].toLowerCase() };
+  const c = claim.exec(path);
+  if (c) return { kind: "claim", registrationId: c[1].toLowerCase() };
+  const i = /^\/invite\/([^/]+)\/?$/.exec(path);
+  if (i) return { kind: "invite", token: decodeURIComponent(i[1]) };
+  return { kind: "notFound" };
+}
+
+export const channelPath = (workspaceId: string, channelId: string) => `/w/${workspaceId}/c/${channelId}`;

@@ -1,0 +1,6 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import "./styles/app.css";
+
+createRoot(document.getElementById("app")!).render(<StrictMode><App /></StrictMode>);
