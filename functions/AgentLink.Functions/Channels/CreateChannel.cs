@@ -10,7 +10,7 @@ public sealed partial class CreateChannel(NpgsqlDataSource dataSource, EventPubl
     private const string InsertSql = """
         with c as (
             insert into channels (workspace_id, type, name, is_private, topic, created_by)
-            values (@workspaceId, 'channel', @name, @isPrivate, @topic, @userId) returning id, workspace_id)
+            values (@workspaceId, 'channel', normalize(@name, NFC), @isPrivate, @topic, @userId) returning id, workspace_id)
         insert into channel_members (channel_id, workspace_id, user_id) select id, workspace_id, @userId from c
         returning channel_id
         """;
@@ -24,11 +24,11 @@ public sealed partial class CreateChannel(NpgsqlDataSource dataSource, EventPubl
         var body = await req.ReadJsonAsync<Request>();
         var ct = req.HttpContext.RequestAborted;
         var user = req.HttpContext.User;
-        var name = Normalize(body.Name);
+        var name = Slug(body.Name);
         var topic = body.Topic?.Trim() ?? "";
         var check = new Validate()
             .Required("name", name, 80)
-            .Check(name.Length == 0 || NamePattern().IsMatch(name), "name", "Use letters, digits, '-' and '_'.")
+            .Check(name.Length == 0 || NamePattern().IsMatch(name), "name", "Use letters (any language), digits, '-' and '_'.")
             .Check(topic.Length <= 250, "topic", "At most 250 characters.");
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
@@ -55,9 +55,16 @@ public sealed partial class CreateChannel(NpgsqlDataSource dataSource, EventPubl
         return TypedResults.Created($"/api/v1/channels/{channelId}", view);
     }
 
-    private static string Normalize(string? name) =>
-        string.Join('-', (name ?? "").Trim().TrimStart('#').ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>
+    /// The channel's slug: lowercase, spaces to hyphens, stored in NFC (by PostgreSQL's normalize: this
+    /// process runs with invariant globalization, which does not normalize). Letters of any script are kept
+    /// ("café-équipe", "日本語"); format characters (bidi overrides, zero-width joiners), symbols and
+    /// punctuation other than '-' and '_' are refused by the pattern, so a name cannot disguise itself.
+    /// </summary>
+    private static string Slug(string? name) =>
+        string.Join('-', (name ?? "").Trim().TrimStart('#').ToLowerInvariant()
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    [GeneratedRegex(@"^[\p{L}\p{N}][\p{L}\p{M}\p{N}_-]*$")]
     private static partial Regex NamePattern();
 }

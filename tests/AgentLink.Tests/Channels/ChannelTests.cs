@@ -42,6 +42,26 @@ public sealed class ChannelTests(RedisStackFixture fixture) : IClassFixture<Redi
     }
 
     [Fact]
+    public async Task Channel_names_take_letters_of_any_script_as_a_lowercase_slug_and_refuse_what_could_disguise_a_name()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        async Task<string> Created(string name)
+        {
+            var id = await team.Owner.CreateChannelAsync(team.WorkspaceId, name);
+            return (await team.Owner.GetOkAsync($"/api/v1/channels/{id}")).GetProperty("name").GetString()!;
+        }
+        Assert.Equal("café-équipe", await Created("Cafe\u0301 Équipe"));
+        Assert.Equal("日本語-チーム", await Created("日本語 チーム"));
+        Assert.Equal("ops_2026", await Created("#Ops_2026"));
+        foreach (var bad in new[] { "pay\u202Egnp", "zero\u200Bwidth", "rocket-🚀", "a.b", "-lead" })
+        {
+            var (status, body) = await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/workspaces/{team.WorkspaceId}/channels", new { name = bad });
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Equal("validation_failed", body.GetProperty("code").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Public_channels_can_be_joined_left_and_archived()
     {
         var team = await Scenario.TeamAsync(Stack);

@@ -114,6 +114,26 @@ public sealed class MessageTests(RedisStackFixture fixture) : IClassFixture<Redi
     }
 
     [Fact]
+    public async Task Search_matches_the_word_being_typed_as_a_prefix_and_keeps_phrases_and_exclusions()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        await team.Owner.PostMessageAsync(team.GeneralId, "Sprint retro moved to Friday");
+        await team.Owner.PostMessageAsync(team.GeneralId, "retro notes are in the wiki");
+        await team.Owner.PostMessageAsync(team.GeneralId, "nothing to see here");
+        async Task<string[]> Find(string q) =>
+            (await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/search?q={Uri.EscapeDataString(q)}"))
+                .GetProperty("items").EnumerateArray().Select(m => m.GetProperty("text").GetString()!).Order().ToArray();
+
+        Assert.Equal(["Sprint retro moved to Friday", "retro notes are in the wiki"], await Find("retr"));
+        Assert.Equal(["Sprint retro moved to Friday"], await Find("retro fri"));
+        Assert.Equal(["retro notes are in the wiki"], await Find("retro -sprint"));
+        Assert.Equal(["Sprint retro moved to Friday"], await Find("\"sprint retro\""));
+        Assert.Empty(await Find("retrograde"));
+        Assert.Equal(("retro", "fri:*"), AgentLink.Functions.Messages.SearchMessages.SplitPrefix("retro fri"));
+        Assert.Equal(("retro -sprint", null), AgentLink.Functions.Messages.SearchMessages.SplitPrefix("retro -sprint"));
+    }
+
+    [Fact]
     public async Task Unread_counts_follow_new_messages_and_mark_as_read()
     {
         var team = await Scenario.TeamAsync(Stack);
