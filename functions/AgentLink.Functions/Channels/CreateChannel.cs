@@ -1,21 +1,20 @@
-using System.Text.RegularExpressions;
 using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Channels;
 
-public sealed partial class CreateChannel(NpgsqlDataSource dataSource, EventPublisher events)
+public sealed class CreateChannel(NpgsqlDataSource dataSource, EventPublisher events)
 {
     public sealed record Request(string? Name, bool? IsPrivate, string? Topic);
 
-    private const string InsertSql = """
+    private const string InsertSql = $$"""
         with c as (
             insert into channels (workspace_id, type, name, is_private, topic, created_by)
-            values (@workspaceId, 'channel', normalize(@name, NFC), @isPrivate, @topic, @userId) returning id, workspace_id)
+            values (@workspaceId, 'channel', {{ChannelNames.Normalized}}, @isPrivate, @topic, @userId) returning id, workspace_id)
         insert into channel_members (channel_id, workspace_id, user_id) select id, workspace_id, @userId from c
         returning channel_id
         """;
 
-    /// <summary>Creates a channel (public or private) with the caller in it. Names are lower case letters, digits, '-' and '_' (spaces become '-'), unique in the workspace.</summary>
+    /// <summary>Creates a channel (public or private) with the caller in it. Names are lower case letters of any script, digits, '-' and '_' (spaces become '-'), unique in the workspace.</summary>
     [Function(nameof(CreateChannel))]
     [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(Request))]
     public async Task<Results<Created<ChannelView>, ValidationProblem, ProblemHttpResult>> Run(
@@ -24,11 +23,11 @@ public sealed partial class CreateChannel(NpgsqlDataSource dataSource, EventPubl
         var body = await req.ReadJsonAsync<Request>();
         var ct = req.HttpContext.RequestAborted;
         var user = req.HttpContext.User;
-        var name = Slug(body.Name);
+        var name = ChannelNames.Slug(body.Name);
         var topic = body.Topic?.Trim() ?? "";
         var check = new Validate()
-            .Required("name", name, 80)
-            .Check(name.Length == 0 || NamePattern().IsMatch(name), "name", "Use letters (any language), digits, '-' and '_'.")
+            .Required("name", name, ChannelNames.MaxLength)
+            .Check(name.Length == 0 || ChannelNames.IsValid(name), "name", ChannelNames.Rule)
             .Check(topic.Length <= 250, "topic", "At most 250 characters.");
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
@@ -54,17 +53,4 @@ public sealed partial class CreateChannel(NpgsqlDataSource dataSource, EventPubl
         await events.PublishAsync(e, ct);
         return TypedResults.Created($"/api/v1/channels/{channelId}", view);
     }
-
-    /// <summary>
-    /// The channel's slug: lowercase, spaces to hyphens, stored in NFC (by PostgreSQL's normalize: this
-    /// process runs with invariant globalization, which does not normalize). Letters of any script are kept
-    /// ("café-équipe", "日本語"); format characters (bidi overrides, zero-width joiners), symbols and
-    /// punctuation other than '-' and '_' are refused by the pattern, so a name cannot disguise itself.
-    /// </summary>
-    private static string Slug(string? name) =>
-        string.Join('-', (name ?? "").Trim().TrimStart('#').ToLowerInvariant()
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries));
-
-    [GeneratedRegex(@"^[\p{L}\p{N}][\p{L}\p{M}\p{N}_-]*$")]
-    private static partial Regex NamePattern();
 }

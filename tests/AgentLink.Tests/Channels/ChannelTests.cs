@@ -62,6 +62,38 @@ public sealed class ChannelTests(RedisStackFixture fixture) : IClassFixture<Redi
     }
 
     [Fact]
+    public async Task The_creator_or_an_admin_renames_a_channel_members_set_its_topic_and_everyone_is_told()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        var carol = await Scenario.JoinAsync(Stack, team, "Carol");
+        var plans = await bob.CreateChannelAsync(team.WorkspaceId, "plans");
+        await carol.PostOkAsync($"/api/v1/channels/{plans}/join");
+        await using var stream = await Stack.ChannelEventsAsync(carol, team.WorkspaceId);
+        await stream.NextAsync("ready");
+
+        var renamed = await bob.OkAsync(HttpMethod.Patch, $"/api/v1/channels/{plans}", new { name = "Roadmap 2027" });
+        Assert.Equal("roadmap-2027", renamed.GetProperty("name").GetString());
+        var told = await stream.NextAsync(e => e.Type == "channel.updated");
+        Assert.Equal("roadmap-2027", told.Payload.GetProperty("name").GetString());
+
+        var (status, body) = await carol.TryAsync(HttpMethod.Patch, $"/api/v1/channels/{plans}", new { name = "mine-now" });
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("role_too_low", body.GetProperty("code").GetString());
+        var topic = await carol.OkAsync(HttpMethod.Patch, $"/api/v1/channels/{plans}", new { topic = "What ships next year" });
+        Assert.Equal("What ships next year", topic.GetProperty("topic").GetString());
+        Assert.Equal("roadmap-2027", topic.GetProperty("name").GetString());
+        Assert.Equal("renamed-by-admin", (await team.Owner.OkAsync(HttpMethod.Patch, $"/api/v1/channels/{plans}", new { name = "renamed-by-admin" })).GetProperty("name").GetString());
+
+        (status, body) = await bob.TryAsync(HttpMethod.Patch, $"/api/v1/channels/{plans}", new { name = "general" });
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("channel_name_taken", body.GetProperty("code").GetString());
+        (status, body) = await bob.TryAsync(HttpMethod.Patch, $"/api/v1/channels/{plans}", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("validation_failed", body.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Public_channels_can_be_joined_left_and_archived()
     {
         var team = await Scenario.TeamAsync(Stack);

@@ -30,6 +30,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("GET", "/api/v1/workspaces/{workspaceId}/search?q=secret"),
         new("GET", "/api/v1/workspaces/{workspaceId}/agents"),
         new("GET", "/api/v1/channels/{channelId}"),
+        new("PATCH", "/api/v1/channels/{channelId}", new { name = "defaced", topic = "defaced" }),
         new("POST", "/api/v1/channels/{channelId}/join"),
         new("POST", "/api/v1/channels/{channelId}/leave"),
         new("POST", "/api/v1/channels/{channelId}/archive"),

@@ -275,7 +275,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Renames a channel (its creator or an admin) or sets its topic (anyone who may post in it, or an admin). */
+        patch: operations["UpdateChannel"];
         trace?: never;
     };
     "/api/v1/channels/{channelId}/archive": {
@@ -614,7 +615,7 @@ export interface paths {
         /** Public channels (joined or not) plus the private channels and DMs the caller is in, with unread counts. */
         get: operations["ListChannels"];
         put?: never;
-        /** Creates a channel (public or private) with the caller in it. Names are lower case letters, digits, '-' and '_' (spaces become '-'), unique in the workspace. */
+        /** Creates a channel (public or private) with the caller in it. Names are lower case letters of any script, digits, '-' and '_' (spaces become '-'), unique in the workspace. */
         post: operations["CreateChannel"];
         delete?: never;
         options?: never;
@@ -829,6 +830,10 @@ export interface components {
             password?: string | null;
             name?: string | null;
         };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
+        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -856,6 +861,43 @@ export interface components {
         AddChannelMemberRequest: {
             /** Format: uuid */
             userId?: string | null;
+        };
+        ListMessagesPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                channelId: string;
+                seq: number;
+                /** Format: uuid */
+                parentId: string | null;
+                author: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                };
+                text: string;
+                mentions: string[];
+                reactions: {
+                    emoji: string;
+                    count: number;
+                    userIds: string[];
+                }[];
+                replyCount: number;
+                /** Format: date-time */
+                lastReplyAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                editedAt: string | null;
+                /** Format: date-time */
+                deletedAt: string | null;
+            }[];
+            hasMore: boolean;
+            nextBefore: number | null;
         };
         PostMessageRequest: {
             text?: string | null;
@@ -894,43 +936,6 @@ export interface components {
             editedAt: string | null;
             /** Format: date-time */
             deletedAt: string | null;
-        };
-        ListMessagesPage: {
-            items: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                workspaceId: string;
-                /** Format: uuid */
-                channelId: string;
-                seq: number;
-                /** Format: uuid */
-                parentId: string | null;
-                author: {
-                    /** Format: uuid */
-                    id: string;
-                    name: string;
-                    kind: string;
-                };
-                text: string;
-                mentions: string[];
-                reactions: {
-                    emoji: string;
-                    count: number;
-                    userIds: string[];
-                }[];
-                replyCount: number;
-                /** Format: date-time */
-                lastReplyAt: string | null;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                editedAt: string | null;
-                /** Format: date-time */
-                deletedAt: string | null;
-            }[];
-            hasMore: boolean;
-            nextBefore: number | null;
         };
         MarkReadRequest: {
             seq?: string | number | null;
@@ -1922,6 +1927,68 @@ export interface operations {
             };
             /** @description No or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateChannelRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
