@@ -17,10 +17,15 @@ interface Props {
   onOpenThread: (id: string) => void;
   onRead: (channelId: string) => void;
   header: React.ReactNode;
+  /** The DM's agent while it works (its status is busy). */
+  thinking?: string;
+  /** A message to scroll to and flash (from a search result). */
+  highlight?: string;
+  onHighlighted?: () => void;
 }
 
 /** One channel: its history (newest at the bottom, older on scrolling up), who is typing, and the composer. */
-export function ChannelPane({ channel, onOpenThread, onRead, header }: Props) {
+export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, highlight, onHighlighted }: Props) {
   const { me, names, workspace, report } = useWorkspace();
   const [messages, setMessages] = useState<Message[] | undefined>();
   const [hasMore, setHasMore] = useState(false);
@@ -32,6 +37,8 @@ export function ChannelPane({ channel, onOpenThread, onRead, header }: Props) {
   const readTimer = useRef<number | undefined>(undefined);
   const loadingOlder = useRef(false);
   const canPost = workspace.role !== "viewer" && !channel.archivedAt;
+  // Where "New" goes: after what was read when the channel was opened (fixed while it stays open).
+  const [readUpTo] = useState(channel.unreadCount > 0 ? channel.lastReadSeq : Number.MAX_SAFE_INTEGER);
 
   const markRead = useCallback(() => {
     if (!channel.isMember) return;
@@ -82,8 +89,19 @@ export function ChannelPane({ channel, onOpenThread, onRead, header }: Props) {
   // Keep the view on the newest message while the reader is at the bottom (or just posted).
   useLayoutEffect(() => {
     const el = list.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [messages]);
+    if (!el || !messages) return;
+    if (highlight) {
+      const target = el.querySelector<HTMLElement>(`[data-id="${highlight}"]`);
+      if (target) {
+        stick.current = false;
+        target.scrollIntoView({ block: "center" });
+        target.classList.add("highlight");
+        onHighlighted?.();
+        return;
+      }
+    }
+    if (stick.current) el.scrollTop = el.scrollHeight;
+  }, [messages, highlight, onHighlighted]);
 
   async function loadOlder() {
     if (!messages?.length || !hasMore || loadingOlder.current) return;
@@ -136,6 +154,8 @@ export function ChannelPane({ channel, onOpenThread, onRead, header }: Props) {
             return (
               <Fragment key={m.id}>
                 {newDay && <li className="day" role="separator"><span>{dayLabel(m.createdAt)}</span></li>}
+                {m.seq > readUpTo && (!prev || prev.seq <= readUpTo) && m.author.id !== me.id &&
+                  <li className="new-line" role="separator" aria-label="New messages" data-testid="new-messages"><span>New</span></li>}
                 <MessageItem message={m} compact={!newDay && continues(prev, m)} onOpenThread={onOpenThread}
                   onChanged={(u) => setMessages((l) => l && edited(l, u))} />
               </Fragment>
@@ -144,7 +164,8 @@ export function ChannelPane({ channel, onOpenThread, onRead, header }: Props) {
       </ol>
       <div className="visually-hidden" aria-live="polite" data-testid="announcer">{announce}</div>
       <div className="typing" data-testid="typing" aria-live="polite">
-        {typingNames.length > 0 && `${typingNames.join(", ")} ${typingNames.length === 1 ? "is" : "are"} typing…`}
+        {thinking ? <span className="thinking" data-testid="thinking">{thinking} is thinking…</span>
+          : typingNames.length > 0 && `${typingNames.join(", ")} ${typingNames.length === 1 ? "is" : "are"} typing…`}
       </div>
       <Composer key={channel.id} label={`Message ${title}`} disabled={!canPost}
         placeholder={canPost ? `Message ${title}` : channel.archivedAt ? "This channel is archived." : "You can read this channel but not post."}

@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { replaceShortcodes } from "../lib/emoji";
 import { charactersLeft, COUNTER_FROM, encodeMentions, mentionAt, suggest } from "../lib/text";
 import { useWorkspace } from "./context";
+import { EmojiPicker } from "./EmojiPicker";
 
 interface Props {
   label: string;
@@ -30,6 +32,7 @@ export function Composer(p: Props) {
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [emoji, setEmoji] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
 
@@ -57,7 +60,7 @@ export function Composer(p: Props) {
     const value = text.trim();
     if (!value || busy || left < 0) return;
     setBusy(true);
-    const ok = await p.onSubmit(encodeMentions(value, members));
+    const ok = await p.onSubmit(encodeMentions(replaceShortcodes(value), members));
     setBusy(false);
     if (ok) { setText(""); setCaret(0); }
     area.current?.focus();
@@ -72,6 +75,14 @@ export function Composer(p: Props) {
     }
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) { e.preventDefault(); void submit(); return; }
     if (e.key === "Escape" && p.onEscape) { e.preventDefault(); e.stopPropagation(); p.onEscape(); }
+  }
+
+  function insert(emojiChar: string) {
+    const at = area.current?.selectionStart ?? text.length;
+    const next = text.slice(0, at) + emojiChar + text.slice(at);
+    setText(next);
+    setEmoji(false);
+    requestAnimationFrame(() => { area.current?.focus(); area.current?.setSelectionRange(at + emojiChar.length, at + emojiChar.length); });
   }
 
   return (
@@ -100,6 +111,10 @@ export function Composer(p: Props) {
         )}
       </div>
       <div className="composer-actions">
+        <span className="emoji-anchor">
+          <button type="button" className="icon" aria-label="Insert an emoji" aria-expanded={emoji} disabled={p.disabled} onClick={() => setEmoji(!emoji)} data-testid={`${p.testId}-emoji`}>☺</button>
+          {emoji && <EmojiPicker label="Insert an emoji" onPick={insert} onClose={() => setEmoji(false)} />}
+        </span>
         {p.extra}
         <button type="submit" data-testid={p.submitTestId} disabled={p.disabled || left < 0 || !text.trim()}>{p.submitLabel}</button>
       </div>

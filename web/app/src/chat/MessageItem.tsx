@@ -1,12 +1,12 @@
 import { memo, useState } from "react";
 import { api, unwrap, type Message } from "../api/client";
-import { clock, } from "../lib/messages";
-import { replyLabel, segments, toEditable } from "../lib/text";
+import { clock } from "../lib/messages";
+import { replyLabel, toEditable } from "../lib/text";
 import { Avatar } from "./Avatar";
 import { Composer } from "./Composer";
 import { useWorkspace } from "./context";
-
-const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉", "👀", "🙏"];
+import { EmojiPicker } from "./EmojiPicker";
+import { Markdown } from "./Markdown";
 
 interface Props {
   message: Message;
@@ -68,9 +68,8 @@ export const MessageItem = memo(function MessageItem({ message: m, compact, inTh
           </div>
         ) : (
           <div className="text" data-testid="message-text">
-            {isDeleted ? "This message was deleted." : segments(m.text, names).map((s, i) =>
-              s.kind === "text" ? <span key={i}>{s.text}</span> : <span key={i} className={`mention${s.userId === me.id ? " me" : ""}`}>@{s.name}</span>)}
-            {m.editedAt && !isDeleted && <span className="muted edited"> (edited)</span>}
+            {isDeleted ? <p>This message was deleted.</p> : <Markdown text={m.text} />}
+            {m.editedAt && !isDeleted && <span className="muted edited">(edited)</span>}
           </div>
         )}
         {!isDeleted && m.reactions.length > 0 && (
@@ -103,11 +102,7 @@ export const MessageItem = memo(function MessageItem({ message: m, compact, inTh
           {!inThread && m.parentId === null && onOpenThread && <button type="button" className="icon" aria-label="Reply in thread" data-testid="reply" onClick={() => onOpenThread(m.id)}>💬</button>}
           {mine && <button type="button" className="icon" aria-label="Edit message" data-testid="edit" onClick={() => setEditing(true)}>✏️</button>}
           {(mine || isAdmin) && <button type="button" className="icon" aria-label="Delete message" data-testid="delete" onClick={() => setConfirming(true)}>🗑</button>}
-          {picking && (
-            <div className="picker" role="group" aria-label="Pick a reaction">
-              {QUICK_REACTIONS.map((e) => <button type="button" key={e} className="icon" aria-label={`React with ${e}`} onClick={() => react(e)}>{e}</button>)}
-            </div>
-          )}
+          {picking && <EmojiPicker label="Pick a reaction" onPick={react} onClose={() => setPicking(false)} />}
         </div>
       )}
     </li>

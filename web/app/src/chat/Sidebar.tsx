@@ -16,6 +16,10 @@ interface Props {
   onNewChannel: () => void;
   onInvite: () => void;
   onSignOut: () => void;
+  onBrowse: () => void;
+  onPeople: () => void;
+  onAgents: () => void;
+  onSettings: () => void;
 }
 
 /** Channels, direct messages and people, with presence; the workspace's menu at the top. */
@@ -64,6 +68,7 @@ export function Sidebar(p: Props) {
 
       <h2 id="channels-heading">Channels</h2>
       <ul aria-labelledby="channels-heading">{p.channels.filter((c) => c.type === "channel").map(item)}</ul>
+      <button type="button" className="link" data-testid="browse-channels" onClick={p.onBrowse}>Browse channels</button>
       {workspace.role !== "viewer" && <button type="button" className="link" data-testid="new-channel" onClick={p.onNewChannel}>+ Add a channel</button>}
 
       <h2 id="dms-heading">Direct messages</h2>
@@ -82,7 +87,10 @@ export function Sidebar(p: Props) {
         ))}
       </ul>
       {isAdmin && <button type="button" className="link" data-testid="invite" onClick={p.onInvite}>+ Invite people</button>}
+      <button type="button" className="link" data-testid="people-directory" onClick={p.onPeople}>{isAdmin ? "Manage people" : "All people"}</button>
+      <button type="button" className="link" data-testid="agent-directory-open" onClick={p.onAgents}>Agent directory</button>
       <div className="sidebar-foot">
+        <button type="button" className="link" data-testid="settings-open" onClick={p.onSettings}>Settings</button>
         <span className="connection" data-testid="connection" aria-live="polite">{p.connection === "open" ? "" : "Reconnecting…"}</span>
         <button type="button" className="link" data-testid="sign-out" onClick={p.onSignOut}>Sign out</button>
       </div>

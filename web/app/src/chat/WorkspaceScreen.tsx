@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, ApiError, describe, unwrap, type Channel, type Member, type User, type Workspace } from "../api/client";
+import { api, ApiError, describe, unwrap, type Channel, type Member, type Message, type User, type Workspace } from "../api/client";
 import { hub } from "../live/hub";
 import { fromEvent } from "../lib/messages";
 import { channelPath } from "../lib/routes";
@@ -7,10 +7,15 @@ import { navigate } from "../router";
 import { NotFound } from "../pages/NotFound";
 import { ChannelPane } from "./ChannelPane";
 import { Ctx, type WorkspaceContext } from "./context";
-import { InviteDialog } from "./InviteDialog";
+import { ChannelBrowser } from "./ChannelBrowser";
+import { ChannelDetails } from "./ChannelDetails";
 import { NewChannelDialog } from "./NewChannelDialog";
+import { PeopleDialog } from "./PeopleDialog";
+import { SearchPanel } from "./SearchPanel";
+import { SettingsDialog } from "./SettingsDialog";
 import { Sidebar, type AgentPresence } from "./Sidebar";
 import { ThreadPanel } from "./ThreadPanel";
+import { useNotifications } from "./notifications";
 
 interface Props { me: User; workspaceId: string; channelId?: string; onSignOut: () => void }
 
@@ -30,7 +35,10 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
   const [agents, setAgents] = useState<Map<string, AgentPresence>>(new Map());
   const [connection, setConnection] = useState<"open" | "reconnecting">("open");
   const [threadRoot, setThreadRoot] = useState<string | undefined>();
-  const [dialog, setDialog] = useState<"channel" | "invite" | undefined>();
+  const [search, setSearch] = useState("");
+  const [searching, setSearching] = useState<string | undefined>();
+  const [highlight, setHighlight] = useState<string | undefined>();
+  const [dialog, setDialog] = useState<"channel" | "browse" | "details" | "settings" | "people" | "agents" | "invite" | undefined>();
   const [drawer, setDrawer] = useState(false);
   const [error, setError] = useState("");
   const errorTimer = useRef<number | undefined>(undefined);
@@ -119,7 +127,8 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
     unwrap(api.POST("/api/v1/channels/{channelId}/join", { params: { path: { channelId: current.id } } })).then(() => loadChannels(), report);
   }, [current, loadChannels, report]);
 
-  useEffect(() => { setThreadRoot(undefined); setDrawer(false); }, [channelId]);
+  useEffect(() => { setDrawer(false); }, [channelId]);
+  useNotifications(me, channels, members, current?.id);
 
   const select = useCallback((id: string) => { setDrawer(false); navigate(channelPath(workspaceId, id)); }, [workspaceId]);
   const openDm = useCallback(async (userId: string) => {
@@ -131,6 +140,24 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
   }, [workspaceId, loadChannels, select, report]);
   const onRead = useCallback((id: string) => setChannels((list) => list.map((c) => (c.id === id && c.unreadCount ? { ...c, unreadCount: 0 } : c))), []);
   const closeThread = useCallback(() => setThreadRoot(undefined), []);
+  const clearHighlight = useCallback(() => setHighlight(undefined), []);
+  const openThread = useCallback((id: string) => { setSearching(undefined); setThreadRoot(id); }, []);
+  // Moving to another channel closes the old one's thread, unless a search result opened it there.
+  const keepThread = useRef(false);
+  const shownChannel = useRef(channelId);
+  useEffect(() => {
+    if (shownChannel.current === channelId) return;
+    shownChannel.current = channelId;
+    if (!keepThread.current) setThreadRoot(undefined);
+    keepThread.current = false;
+  }, [channelId]);
+  const openResult = useCallback((m: Message) => {
+    setHighlight(m.parentId ?? m.id);
+    setThreadRoot(m.parentId ?? undefined);
+    keepThread.current = m.parentId !== null && m.channelId !== currentId.current;
+    setSearching(undefined);
+    navigate(channelPath(workspaceId, m.channelId));
+  }, [workspaceId]);
 
   const ctx = useMemo<WorkspaceContext | undefined>(() => workspace && {
     me, workspace, members,
@@ -144,25 +171,37 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
   if (!ctx) return <main className="center muted" aria-busy="true">Loading…</main>;
 
   const title = current ? (current.type === "dm" ? current.dmPeer?.name ?? current.name : `#${current.name}`) : "";
+  const peer = current?.type === "dm" ? current.dmPeer : undefined;
+  const thinking = peer && peer.kind === "agent" && agents.get(peer.id)?.status === "busy" ? peer.name : undefined;
   const header = current && (
     <header className="channel-header">
       <button type="button" className="icon menu" aria-label="Open the sidebar" aria-expanded={drawer} data-testid="menu" onClick={() => setDrawer(true)}>☰</button>
       <div>
-        <h1 data-testid="channel-title">{title}</h1>
+        {current.type === "channel"
+          ? <button type="button" className="channel-title-button" onClick={() => setDialog("details")} aria-label={`${title}: channel details`}><h1 data-testid="channel-title">{title}</h1></button>
+          : <h1 data-testid="channel-title">{title}</h1>}
         {current.topic && <p className="muted topic">{current.topic}</p>}
       </div>
+      <form className="topbar" role="search" onSubmit={(e) => { e.preventDefault(); if (search.trim()) { setThreadRoot(undefined); setSearching(search.trim()); } }}>
+        <label><span className="visually-hidden">Search messages</span>
+          <input type="search" placeholder={`Search ${ctx.workspace.name}`} value={search} onChange={(e) => setSearch(e.target.value)} data-testid="search" />
+        </label>
+      </form>
     </header>
   );
 
   return (
     <Ctx.Provider value={ctx}>
-      <div className={`chat${threadRoot ? " with-thread" : ""}${drawer ? " drawer-open" : ""}`}>
+      <div className={`chat${threadRoot || searching ? " with-thread" : ""}${drawer ? " drawer-open" : ""}`}>
         <Sidebar channels={channels} currentId={current?.id} online={online} agents={agents} connection={connection}
-          onSelect={select} onOpenDm={openDm} onNewChannel={() => setDialog("channel")} onInvite={() => setDialog("invite")} onSignOut={onSignOut} />
+          onSelect={select} onOpenDm={openDm} onNewChannel={() => setDialog("channel")} onInvite={() => setDialog("invite")} onSignOut={onSignOut}
+          onBrowse={() => setDialog("browse")} onPeople={() => setDialog("people")} onAgents={() => setDialog("agents")} onSettings={() => setDialog("settings")} />
         {drawer && <button type="button" className="scrim" aria-label="Close the sidebar" onClick={() => setDrawer(false)} />}
-        {current ? <ChannelPane key={current.id} channel={current} onOpenThread={setThreadRoot} onRead={onRead} header={header} />
+        {current ? <ChannelPane key={current.id} channel={current} onOpenThread={openThread} onRead={onRead} header={header}
+            thinking={thinking} highlight={highlight} onHighlighted={clearHighlight} />
           : <main className="channel center muted">Loading…</main>}
         {threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
+        {!threadRoot && searching && <SearchPanel query={searching} channels={channels} onOpen={openResult} onClose={() => setSearching(undefined)} />}
         {error && (
           <div className="toast" role="alert" data-testid="error">
             <span>{error}</span>
@@ -171,7 +210,11 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
         )}
       </div>
       {dialog === "channel" && <NewChannelDialog onClose={() => setDialog(undefined)} onCreated={async (c) => { setDialog(undefined); await loadChannels(); select(c.id); }} />}
-      {dialog === "invite" && <InviteDialog onClose={() => setDialog(undefined)} />}
+      {(dialog === "invite" || dialog === "people" || dialog === "agents") && <PeopleDialog tab={dialog} onClose={() => setDialog(undefined)} />}
+      {dialog === "browse" && <ChannelBrowser channels={channels} onClose={() => setDialog(undefined)} onOpen={(id) => { setDialog(undefined); select(id); }}
+        onCreate={ctx.canWrite ? () => setDialog("channel") : undefined} />}
+      {dialog === "details" && current && <ChannelDetails channel={current} onClose={() => setDialog(undefined)} onLeft={async () => { setDialog(undefined); await loadChannels(); navigate(`/w/${workspaceId}`, { replace: true }); }} />}
+      {dialog === "settings" && <SettingsDialog onClose={() => setDialog(undefined)} />}
     </Ctx.Provider>
   );
 }
