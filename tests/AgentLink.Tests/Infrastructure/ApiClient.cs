@@ -19,7 +19,8 @@ public sealed class ApiClient(HttpClient http)
 
     public string Email { get; private set; } = "";
 
-    public static string UniqueEmail(string name) => $"{name.ToLowerInvariant()}-{Guid.NewGuid():N}@example.test";
+    public static string UniqueEmail(string name) =>
+        $"{System.Text.RegularExpressions.Regex.Replace(name.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-')}-{Guid.NewGuid():N}@example.test";
 
     public async Task<ApiClient> SignUpAsync(string name, string password = "correct horse battery")
     {

@@ -106,7 +106,7 @@ export function Composer(p: Props) {
           onKeyDown={onKeyDown} />
         {left <= COUNTER_FROM && (
           <span className={`counter${left < 0 ? " over" : ""}`} data-testid="char-counter" aria-live="polite">
-            {left < 0 ? `${-left} characters over the limit` : `${left} characters left`}
+            {left < 0 ? `${-left} ${-left === 1 ? "character" : "characters"} over the limit` : `${left} ${left === 1 ? "character" : "characters"} left`}
           </span>
         )}
       </div>

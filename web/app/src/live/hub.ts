@@ -31,9 +31,11 @@ export class LiveHub {
     const channels = new EventSource(`/events/channels?${q}`);
     const status = new EventSource(`/events/status?${q}`);
     this.sources = [channels, status];
+    let settle = () => {};
     const ready = new Promise<void>((resolve) => {
+      settle = resolve;
       const off = this.on("ready", () => { off(); resolve(); });
-      // A stream refused (not a member, too many streams) never says ready; do not hang the page.
+      // A stream that stays unanswered must not hang the page for ever.
       setTimeout(resolve, 5000);
     });
     for (const source of this.sources) {
@@ -41,7 +43,12 @@ export class LiveHub {
         if (this.workspaceId !== workspaceId) return;
         this.dispatch(JSON.parse(m.data) as LiveEvent);
       };
-      source.onerror = () => this.dispatch({ type: "connection", workspaceId, data: { state: "reconnecting" } });
+      source.onerror = () => {
+        // Refused (not a member: 404; too many streams: 429): EventSource gives up, and the
+        // page learns why from its own requests.
+        if (source.readyState === EventSource.CLOSED) settle();
+        this.dispatch({ type: "connection", workspaceId, data: { state: "reconnecting" } });
+      };
       source.onopen = () => this.dispatch({ type: "connection", workspaceId, data: { state: "open" } });
     }
     return ready;
