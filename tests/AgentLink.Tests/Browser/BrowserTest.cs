@@ -62,9 +62,9 @@ public abstract class BrowserTest : IAsyncLifetime
     /// <summary>The sidebar: on a phone it is a drawer, opened first.</summary>
     protected static async Task<ILocator> SidebarAsync(IPage page)
     {
-        var menu = page.GetByTestId("menu");
-        if (await menu.IsVisibleAsync()) await menu.ClickAsync();
         var sidebar = page.GetByTestId("sidebar");
+        var menu = page.GetByTestId("menu");
+        if (!await sidebar.IsVisibleAsync() && await menu.IsVisibleAsync()) await menu.ClickAsync();
         await Assertions.Expect(sidebar).ToBeVisibleAsync();
         return sidebar;
     }

@@ -153,9 +153,9 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
             const newDay = !prev || dayKey(prev.createdAt) !== dayKey(m.createdAt);
             return (
               <Fragment key={m.id}>
-                {newDay && <li className="day" role="separator"><span>{dayLabel(m.createdAt)}</span></li>}
+                {newDay && <li className="day"><span>{dayLabel(m.createdAt)}</span></li>}
                 {m.seq > readUpTo && (!prev || prev.seq <= readUpTo) && m.author.id !== me.id &&
-                  <li className="new-line" role="separator" aria-label="New messages" data-testid="new-messages"><span>New</span></li>}
+                  <li className="new-line" data-testid="new-messages"><span>New<span className="visually-hidden"> messages</span></span></li>}
                 <MessageItem message={m} compact={!newDay && continues(prev, m)} onOpenThread={onOpenThread}
                   onChanged={(u) => setMessages((l) => l && edited(l, u))} />
               </Fragment>

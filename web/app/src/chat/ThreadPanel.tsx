@@ -70,7 +70,7 @@ export function ThreadPanel({ rootId, onClose }: { rootId: string; onClose: () =
       </header>
       <ol className="messages" ref={list}>
         {root && <MessageItem message={root} inThread onChanged={(u) => setRoot((r) => r && merge(r, u))} />}
-        {root && <li className="day" role="separator"><span>{replyLabel(replies.length)}</span></li>}
+        {root && <li className="day"><span>{replyLabel(replies.length)}</span></li>}
         {replies.map((m) => <MessageItem key={m.id} message={m} inThread onChanged={(u) => setReplies((l) => edited(l, u))} />)}
       </ol>
       <Composer key={rootId} label="Reply in thread" placeholder="Reply…" autoFocus draftKey={`agentlink:draft:thread:${rootId}`}
