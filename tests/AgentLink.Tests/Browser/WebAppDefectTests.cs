@@ -50,7 +50,7 @@ public sealed class WebAppDefectTests(RedisStackFixture fixture) : BrowserTest, 
         await Message(page, "the root of a thread").GetByTestId("reply").ClickAsync();
         await page.GetByTestId("thread-composer").FillAsync("a reply sent with Enter");
         await page.GetByTestId("thread-composer").PressAsync("Enter");
-        await Assertions.Expect(page.GetByTestId("thread").GetByText("a reply sent with Enter")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("thread").GetByTestId("message").Filter(new() { HasText = "a reply sent with Enter" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("thread-composer")).ToHaveValueAsync("");
         await page.GetByTestId("thread-composer").PressAsync("Escape");
         await Assertions.Expect(page.GetByTestId("thread")).ToBeHiddenAsync();
@@ -81,8 +81,9 @@ public sealed class WebAppDefectTests(RedisStackFixture fixture) : BrowserTest, 
     {
         var team = await Scenario.TeamAsync(Stack, "Rhea");
         var root = await team.Owner.PostMessageAsync(team.GeneralId, "a question");
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob Replier");
         var page = await OpenWorkspaceAsync(team.Owner, team);
-        await team.Owner.PostMessageAsync(team.GeneralId, "an answer", root.GetProperty("id").GetGuid());
+        await bob.PostMessageAsync(team.GeneralId, "an answer", root.GetProperty("id").GetGuid());
         await Assertions.Expect(Message(page, "a question").GetByTestId("replies")).ToHaveTextAsync("1 reply");
         await page.ReloadAsync();
         await Assertions.Expect(Message(page, "a question").GetByTestId("replies")).ToHaveTextAsync("1 reply");

@@ -28,7 +28,7 @@ function Inlines({ nodes }: { nodes: Inline[] }) {
       case "em": return <em key={i}><Inlines nodes={n.c} /></em>;
       case "del": return <del key={i}><Inlines nodes={n.c} /></del>;
       case "link": return <a key={i} href={n.href} target="_blank" rel="noopener noreferrer nofollow"><Inlines nodes={n.c} /></a>;
-      case "mention": return <span key={i} className={`mention${n.id === me.id ? " me" : ""}`}>@{names.get(n.id) ?? "someone"}</span>;
+      case "mention": return <span key={i} className={`mention${n.id === me.id ? " mention-me" : ""}`}>@{names.get(n.id) ?? "someone"}</span>;
     }
   })}</>;
 }

@@ -84,7 +84,7 @@ export const MessageItem = memo(function MessageItem({ message: m, compact, inTh
             })}
           </div>
         )}
-        {!inThread && !isDeleted && m.parentId === null && m.replyCount > 0 && (
+        {!inThread && !isDeleted && !m.parentId && m.replyCount > 0 && (
           <button type="button" className="link replies" data-testid="replies" onClick={() => onOpenThread?.(m.id)}>{replyLabel(m.replyCount)}</button>
         )}
         {confirming && (
@@ -99,7 +99,7 @@ export const MessageItem = memo(function MessageItem({ message: m, compact, inTh
         <div className="actions" role="toolbar" aria-label="Message actions">
           <button type="button" className="icon" aria-label="Add a reaction" aria-expanded={picking} data-testid="react-pick" onClick={() => setPicking(!picking)}>☺</button>
           <button type="button" className="icon" aria-label="React with 👍" data-testid="react" onClick={() => react("👍")}>👍</button>
-          {!inThread && m.parentId === null && onOpenThread && <button type="button" className="icon" aria-label="Reply in thread" data-testid="reply" onClick={() => onOpenThread(m.id)}>💬</button>}
+          {!inThread && !m.parentId && onOpenThread && <button type="button" className="icon" aria-label="Reply in thread" data-testid="reply" onClick={() => onOpenThread(m.id)}>💬</button>}
           {mine && <button type="button" className="icon" aria-label="Edit message" data-testid="edit" onClick={() => setEditing(true)}>✏️</button>}
           {(mine || isAdmin) && <button type="button" className="icon" aria-label="Delete message" data-testid="delete" onClick={() => setConfirming(true)}>🗑</button>}
           {picking && <EmojiPicker label="Pick a reaction" onPick={react} onClose={() => setPicking(false)} />}

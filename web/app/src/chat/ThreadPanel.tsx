@@ -74,7 +74,7 @@ export function ThreadPanel({ rootId, onClose }: { rootId: string; onClose: () =
         {replies.map((m) => <MessageItem key={m.id} message={m} inThread onChanged={(u) => setReplies((l) => edited(l, u))} />)}
       </ol>
       <Composer key={rootId} label="Reply in thread" placeholder="Reply…" autoFocus draftKey={`agentlink:draft:thread:${rootId}`}
-        disabled={workspace.role === "viewer" || root?.deletedAt != null} submitLabel="Reply" testId="thread-composer" submitTestId="thread-send"
+        disabled={!root || workspace.role === "viewer" || root.deletedAt != null} submitLabel="Reply" testId="thread-composer" submitTestId="thread-send"
         onSubmit={reply} onEscape={onClose} />
     </aside>
   );

@@ -162,7 +162,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
   const openResult = useCallback((m: Message) => {
     setHighlight(m.parentId ?? m.id);
     setThreadRoot(m.parentId ?? undefined);
-    keepThread.current = m.parentId !== null && m.channelId !== currentId.current;
+    keepThread.current = !!m.parentId && m.channelId !== currentId.current;
     setSearching(undefined);
     navigate(channelPath(workspaceId, m.channelId));
   }, [workspaceId]);
