@@ -9,7 +9,7 @@ step "building the web app (React, Vite)"
 # Vite 8 needs Node.js 20.19 or newer (Debian 12's own nodejs package is 18).
 node_version=$(node --version 2>/dev/null | tr -d v)
 if ! printf '%s\n%s\n' 20.19.0 "${node_version:-0}" | sort -V -C; then
-  fail "Node.js ${node_version:-(none)} is too old for the web app's build: install Node.js 20.19 or newer (for example from NodeSource) and run again"
+  die "Node.js ${node_version:-(none)} is too old for the web app's build: install Node.js 20.19 or newer (for example from NodeSource) and run again"
 fi
 cd "$REPO_ROOT/web/app"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
