@@ -33,7 +33,8 @@ if [ "$#" -eq 0 ]; then
   (cd "$REPO_ROOT/web/app" && npx --no-install vitest run --reporter=default --reporter=json --outputFile="$vitest_json")
   web_status=$?
   if [ -f "$vitest_json" ]; then
-    read -r wp wf < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)' "$vitest_json")
+    # A suite that cannot even load counts as a failure too.
+    read -r wp wf < <(node -e 'const r = require(process.argv[1]); console.log(r.numPassedTests || 0, (r.numFailedTests || 0) + (r.numFailedTestSuites || 0))' "$vitest_json")
   else
     wp=0; wf=1
   fi
