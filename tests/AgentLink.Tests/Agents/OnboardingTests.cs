@@ -83,6 +83,7 @@ public sealed class OnboardingTests(RedisStackFixture fixture) : IClassFixture<R
         Assert.All(listed.EnumerateArray(), a => Assert.False(a.GetProperty("online").GetBoolean()));
         var inWorkspace = await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/agents");
         Assert.Equal(2, inWorkspace.GetArrayLength());
+        Assert.All(inWorkspace.EnumerateArray(), a => Assert.Equal(team.Owner.Name, a.GetProperty("claimedBy").GetString()));
 
         Assert.Equal(HttpStatusCode.NoContent, (await agentCaller.TryAsync(HttpMethod.Delete, "/api/v1/agents/scout-2")).Status);
         Assert.Single((await agentCaller.GetOkAsync("/api/v1/agents/connect")).EnumerateArray());

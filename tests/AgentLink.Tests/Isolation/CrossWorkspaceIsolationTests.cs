@@ -28,6 +28,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("POST", "/api/v1/workspaces/{workspaceId}/channels", new { name = "intruders" }),
         new("POST", "/api/v1/workspaces/{workspaceId}/dms", new { userId = "{userId}" }),
         new("GET", "/api/v1/workspaces/{workspaceId}/search?q=secret"),
+        new("GET", "/api/v1/workspaces/{workspaceId}/threads"),
         new("GET", "/api/v1/workspaces/{workspaceId}/agents"),
         new("GET", "/api/v1/channels/{channelId}"),
         new("PATCH", "/api/v1/channels/{channelId}", new { name = "defaced", topic = "defaced" }),

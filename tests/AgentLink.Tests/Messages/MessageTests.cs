@@ -114,6 +114,51 @@ public sealed class MessageTests(RedisStackFixture fixture) : IClassFixture<Redi
     }
 
     [Fact]
+    public async Task The_threads_view_lists_threads_one_started_or_replied_in_newest_answer_first_and_only_readable_ones()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        var secret = await team.Owner.CreateChannelAsync(team.WorkspaceId, "secret", isPrivate: true);
+        Guid Id(System.Text.Json.JsonElement m) => m.GetProperty("id").GetGuid();
+        var mine = Id(await bob.PostMessageAsync(team.GeneralId, "bob asks"));
+        var answered = Id(await team.Owner.PostMessageAsync(team.GeneralId, "owner asks"));
+        var untouched = Id(await team.Owner.PostMessageAsync(team.GeneralId, "owner asks someone else"));
+        var hidden = Id(await team.Owner.PostMessageAsync(secret, "private question"));
+        await team.Owner.PostMessageAsync(team.GeneralId, "owner answers bob", mine);
+        await bob.PostMessageAsync(team.GeneralId, "bob answers owner", answered);
+        await team.Owner.PostMessageAsync(team.GeneralId, "owner answers owner", untouched);
+        await team.Owner.PostMessageAsync(secret, "private answer", hidden);
+        await bob.PostMessageAsync(team.GeneralId, "no replies yet");
+
+        var threads = (await bob.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/threads")).GetProperty("items").EnumerateArray().Select(Id).ToList();
+        Assert.Equal([answered, mine], threads);
+        var owners = (await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/threads")).GetProperty("items").EnumerateArray().Select(Id).ToList();
+        Assert.Equal([hidden, untouched, answered, mine], owners);
+    }
+
+    [Fact]
+    public async Task A_person_renames_themselves_and_every_workspace_they_are_in_is_told()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        var other = await bob.CreateWorkspaceAsync("Bob's own");
+        await using var stream = await Stack.ChannelEventsAsync(team.Owner, team.WorkspaceId);
+        await stream.NextAsync("ready");
+
+        var me = await bob.OkAsync(HttpMethod.Patch, "/api/v1/me", new { name = "  Robert  " });
+        Assert.Equal("Robert", me.GetProperty("name").GetString());
+        var told = await stream.NextAsync(e => e.Type == "workspace.member_updated");
+        Assert.Equal(bob.UserId, told.Payload.GetProperty("userId").GetGuid());
+        Assert.Equal("Robert", told.Payload.GetProperty("name").GetString());
+        Assert.Contains((await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/members")).EnumerateArray(), m => m.GetProperty("name").GetString() == "Robert");
+        Assert.Equal(1L, await TestEnvironment.ScalarAsync<long>("select count(*) from workspace_events where workspace_id = @other and type = 'workspace.member_updated'", new { other }));
+
+        var (status, body) = await bob.TryAsync(HttpMethod.Patch, "/api/v1/me", new { name = "   " });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("validation_failed", body.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Search_matches_the_word_being_typed_as_a_prefix_and_keeps_phrases_and_exclusions()
     {
         var team = await Scenario.TeamAsync(Stack);

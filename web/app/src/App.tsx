@@ -34,7 +34,7 @@ export function App() {
   const route = parseRoute(path);
   switch (route.kind) {
     case "home": return <Workspaces me={me} onSignOut={signOut} />;
-    case "workspace": return <WorkspaceScreen key={route.workspaceId} me={me} workspaceId={route.workspaceId} channelId={route.channelId} onSignOut={signOut} />;
+    case "workspace": return <WorkspaceScreen key={route.workspaceId} me={me} workspaceId={route.workspaceId} channelId={route.channelId} onSignOut={signOut} onProfile={setMe} />;
     case "invite": return <InvitePage token={route.token} />;
     case "claim": return <ClaimPage registrationId={route.registrationId} />;
     default: return <NotFound what="page" />;

@@ -447,7 +447,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Changes the signed-in person's display name; every workspace they are in is told (workspace.member_updated). */
+        patch: operations["UpdateProfile"];
         trace?: never;
     };
     "/api/v1/messages/{messageId}": {
@@ -595,7 +596,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The workspace's agents with their presence (online, busy, away, offline) and last seen; any member may look. */
+        /** The workspace's agents with their presence (online, busy, away, offline), last seen and who claimed them (null: claimed with an invite); any member may look. */
         get: operations["ListWorkspaceAgents"];
         put?: never;
         post?: never;
@@ -701,6 +702,23 @@ export interface paths {
         };
         /** Searches the messages the caller can read in the workspace (English stemming, web-search syntax: "quoted phrases", -exclude, or). */
         get: operations["SearchMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The threads the caller started or replied in, the most recently answered first (at most 50). */
+        get: operations["ListThreads"];
         put?: never;
         post?: never;
         delete?: never;
@@ -862,43 +880,6 @@ export interface components {
             /** Format: uuid */
             userId?: string | null;
         };
-        ListMessagesPage: {
-            items: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                workspaceId: string;
-                /** Format: uuid */
-                channelId: string;
-                seq: number;
-                /** Format: uuid */
-                parentId: string | null;
-                author: {
-                    /** Format: uuid */
-                    id: string;
-                    name: string;
-                    kind: string;
-                };
-                text: string;
-                mentions: string[];
-                reactions: {
-                    emoji: string;
-                    count: number;
-                    userIds: string[];
-                }[];
-                replyCount: number;
-                /** Format: date-time */
-                lastReplyAt: string | null;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                editedAt: string | null;
-                /** Format: date-time */
-                deletedAt: string | null;
-            }[];
-            hasMore: boolean;
-            nextBefore: number | null;
-        };
         PostMessageRequest: {
             text?: string | null;
             /** Format: uuid */
@@ -937,6 +918,43 @@ export interface components {
             /** Format: date-time */
             deletedAt: string | null;
         };
+        ListMessagesPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                channelId: string;
+                seq: number;
+                /** Format: uuid */
+                parentId: string | null;
+                author: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                };
+                text: string;
+                mentions: string[];
+                reactions: {
+                    emoji: string;
+                    count: number;
+                    userIds: string[];
+                }[];
+                replyCount: number;
+                /** Format: date-time */
+                lastReplyAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                editedAt: string | null;
+                /** Format: date-time */
+                deletedAt: string | null;
+            }[];
+            hasMore: boolean;
+            nextBefore: number | null;
+        };
         MarkReadRequest: {
             seq?: string | number | null;
         };
@@ -962,6 +980,9 @@ export interface components {
             ownerId: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        UpdateProfileRequest: {
+            name?: string | null;
         };
         UserView: {
             /** Format: uuid */
@@ -1111,6 +1132,41 @@ export interface components {
             role: string;
         };
         SearchMessagesResult: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                channelId: string;
+                seq: number;
+                /** Format: uuid */
+                parentId: string | null;
+                author: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                };
+                text: string;
+                mentions: string[];
+                reactions: {
+                    emoji: string;
+                    count: number;
+                    userIds: string[];
+                }[];
+                replyCount: number;
+                /** Format: date-time */
+                lastReplyAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                editedAt: string | null;
+                /** Format: date-time */
+                deletedAt: string | null;
+            }[];
+        };
+        ListThreadsResult: {
             items: {
                 /** Format: uuid */
                 id: string;
@@ -2575,6 +2631,57 @@ export interface operations {
             };
         };
     };
+    UpdateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProfileRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     DeleteMessage: {
         parameters: {
             query?: never;
@@ -3125,6 +3232,7 @@ export interface operations {
                         registrationId: string;
                         agentName: string;
                         frameworkType: string | null;
+                        claimedBy: string | null;
                     }[];
                 };
             };
@@ -3733,6 +3841,64 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListThreads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListThreadsResult"];
                 };
             };
             /** @description No or invalid credentials */

@@ -15,7 +15,7 @@ const READ_EVERY_MS = 2000;
 interface Props {
   channel: Channel;
   onOpenThread: (id: string) => void;
-  onRead: (channelId: string) => void;
+  onRead: (channelId: string, lastReadSeq: number) => void;
   header: React.ReactNode;
   /** The DM's agent while it works (its status is busy). */
   thinking?: string;
@@ -42,8 +42,8 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
 
   const markRead = useCallback(() => {
     if (!channel.isMember) return;
-    void api.POST("/api/v1/channels/{channelId}/read", { params: { path: { channelId: channel.id } }, body: {} }).catch(() => undefined);
-    onRead(channel.id);
+    api.POST("/api/v1/channels/{channelId}/read", { params: { path: { channelId: channel.id } }, body: {} })
+      .then(({ data }) => { if (data) onRead(channel.id, data.lastReadSeq); }, () => undefined);
   }, [channel.id, channel.isMember, onRead]);
 
   const markReadSoon = useCallback(() => {

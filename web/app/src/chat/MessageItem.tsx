@@ -26,6 +26,8 @@ export const MessageItem = memo(function MessageItem({ message: m, compact, inTh
   const [picking, setPicking] = useState(false);
   const mine = m.author.id === me.id;
   const isDeleted = m.deletedAt != null;
+  // The member list is live (renames arrive as events); the name stored with the message is the fallback.
+  const author = names.get(m.author.id) ?? m.author.name;
 
   async function react(emoji: string) {
     setPicking(false);
@@ -48,14 +50,14 @@ export const MessageItem = memo(function MessageItem({ message: m, compact, inTh
     catch (err) { report(err); }
   }
 
-  const label = `${m.author.name}, ${clock(m.createdAt)}`;
+  const label = `${author}, ${clock(m.createdAt)}`;
   return (
     <li className={`message${compact ? " compact" : ""}${isDeleted ? " deleted" : ""}`} data-id={m.id} data-testid="message" aria-label={label}>
-      <div className="gutter">{compact ? <time dateTime={m.createdAt} className="hover-time">{clock(m.createdAt)}</time> : <Avatar id={m.author.id} name={m.author.name} />}</div>
+      <div className="gutter">{compact ? <time dateTime={m.createdAt} className="hover-time">{clock(m.createdAt)}</time> : <Avatar id={m.author.id} name={author} />}</div>
       <div className="body">
         {!compact && (
           <div className="meta">
-            <strong>{m.author.name}</strong>
+            <strong>{author}</strong>
             {m.author.kind === "agent" && <span className="tag">agent</span>}
             <time dateTime={m.createdAt}>{clock(m.createdAt)}</time>
           </div>

@@ -4,7 +4,7 @@ import { ago } from "../lib/messages";
 import { useWorkspace } from "./context";
 import { Dialog } from "./Dialog";
 
-type Agent = { userId: string; agentId: string; name: string; status: string; online: boolean; lastSeen: string | null; agentName: string; frameworkType: string | null };
+type Agent = { userId: string; agentId: string; name: string; status: string; online: boolean; lastSeen: string | null; agentName: string; frameworkType: string | null; claimedBy: string | null };
 
 /**
  * The workspace's people and agents. Everyone sees who is here; owners and admins change roles,
@@ -18,6 +18,9 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
   const [invite, setInvite] = useState<Invite | undefined>();
   const [error, setError] = useState("");
   const [copied, setCopied] = useState(false);
+  const [email, setEmail] = useState("");
+  // Removing takes a second click on "Confirm" (no browser dialogs).
+  const [removing, setRemoving] = useState<string | undefined>();
   const path = { workspaceId: workspace.id };
 
   useEffect(() => {
@@ -29,8 +32,8 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
     try { await unwrap(api.PATCH("/api/v1/workspaces/{workspaceId}/members/{userId}", { params: { path: { ...path, userId } }, body: { role: newRole } })); }
     catch (err) { setError(describe(err)); }
   }
-  async function remove(userId: string, name: string) {
-    if (!window.confirm(`Remove ${name} from ${workspace.name}?`)) return;
+  async function remove(userId: string) {
+    setRemoving(undefined);
     setError("");
     try { await unwrap(api.DELETE("/api/v1/workspaces/{workspaceId}/members/{userId}", { params: { path: { ...path, userId } } })); }
     catch (err) { setError(describe(err)); }
@@ -63,7 +66,7 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
                     <option value="member">member</option><option value="viewer">viewer</option>
                   </select>
                 : m.role}</td>
-              <td>{canManage(m) && <button type="button" className="secondary" onClick={() => remove(m.userId, m.name)}>Remove</button>}</td>
+              <td>{canManage(m) && <RemoveButton confirming={removing === m.userId} name={m.name} onAsk={() => setRemoving(m.userId)} onConfirm={() => remove(m.userId)} />}</td>
             </tr>
           ))}
         </tbody></table></div>
@@ -73,9 +76,9 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
           {agents.length === 0 && <tr><td className="muted">No agents yet. Register one (see the README) and claim it here.</td></tr>}
           {agents.map((a) => (
             <tr key={a.userId}>
-              <td><span className={`dot ${a.status}`} role="img" aria-label={a.status} /> {a.name}<div className="muted">{a.agentName}{a.frameworkType ? ` · ${a.frameworkType}` : ""}</div></td>
+              <td><span className={`dot ${a.status}`} role="img" aria-label={a.status} /> {a.name}<div className="muted">{a.agentName}{a.frameworkType ? ` · ${a.frameworkType}` : ""} · {a.claimedBy ? `claimed by ${a.claimedBy}` : "joined with an invite"}</div></td>
               <td>{a.status === "offline" ? (a.lastSeen ? `last seen ${ago(a.lastSeen)}` : "never connected") : a.status}</td>
-              <td>{isAdmin && <button type="button" className="secondary" onClick={() => remove(a.userId, a.name)}>Remove</button>}</td>
+              <td>{isAdmin && <RemoveButton confirming={removing === a.userId} name={a.name} onAsk={() => setRemoving(a.userId)} onConfirm={() => remove(a.userId)} />}</td>
             </tr>
           ))}
         </tbody></table></div>
@@ -93,9 +96,28 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
             <input readOnly value={link} data-testid="invite-link" onFocus={(e) => e.currentTarget.select()} />
           </label>
           <div className="row end"><button type="button" onClick={async () => { await navigator.clipboard?.writeText(link).catch(() => undefined); setCopied(true); }}>{copied ? "Copied" : "Copy link"}</button></div>
+          <form className="row" onSubmit={(e) => { e.preventDefault(); location.href = mailto(email, workspace.name, link); }}>
+            <label className="grow"><span className="visually-hidden">Email address</span>
+              <input type="email" required placeholder="Email address" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="invite-email" />
+            </label>
+            <button type="submit" className="secondary" data-testid="invite-email-send">Email it</button>
+          </form>
+          <p className="muted">“Email it” opens your mail program with the link; AgentLink does not send mail itself.</p>
         </>) : <div className="row end"><button type="button" data-testid="invite-create" onClick={createInvite}>Create link</button></div>}
       </>)}
       <p className="error" role="alert">{error}</p>
     </Dialog>
   );
+}
+
+function mailto(to: string, workspace: string, link: string): string {
+  const subject = `Join ${workspace} on AgentLink`;
+  const body = `You're invited to ${workspace} on AgentLink, where people and AI agents work together.\n\nJoin here: ${link}\n`;
+  return `mailto:${encodeURIComponent(to)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+}
+
+function RemoveButton({ confirming, name, onAsk, onConfirm }: { confirming: boolean; name: string; onAsk: () => void; onConfirm: () => void }) {
+  return confirming
+    ? <button type="button" className="danger" onClick={onConfirm} aria-label={`Confirm removing ${name}`}>Confirm</button>
+    : <button type="button" className="secondary" onClick={onAsk} aria-label={`Remove ${name}`}>Remove</button>;
 }

@@ -1,12 +1,13 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, describe, unwrap } from "../api/client";
+import { api, describe, unwrap, type User } from "../api/client";
 import { applyTheme, savedTheme, type Theme } from "../lib/theme";
 import { Dialog } from "./Dialog";
 
 type Session = { id: string; createdAt: string; expiresAt: string; current: boolean };
 
 /** Appearance, notifications, password and signed-in devices. */
-export function SettingsDialog({ onClose }: { onClose: () => void }) {
+export function SettingsDialog({ me, onClose, onProfile }: { me: User; onClose: () => void; onProfile: (user: User) => void }) {
+  const [name, setName] = useState(me.name);
   const [theme, setTheme] = useState<Theme>(savedTheme());
   const [permission, setPermission] = useState(typeof Notification === "undefined" ? "unsupported" : Notification.permission);
   const [current, setCurrent] = useState("");
@@ -35,8 +36,22 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     catch (err) { setError(describe(err)); }
   }
 
+  async function saveProfile(e: FormEvent) {
+    e.preventDefault();
+    setError(""); setMessage("");
+    try { onProfile(await unwrap(api.PATCH("/api/v1/me", { body: { name } }))); setMessage("Name saved."); }
+    catch (err) { setError(describe(err)); }
+  }
+
   return (
     <Dialog title="Settings" onClose={onClose} testId="settings">
+      <form onSubmit={saveProfile}>
+        <fieldset>
+          <legend>Profile</legend>
+          <label>Your name<input value={name} onChange={(e) => setName(e.target.value)} maxLength={80} required autoComplete="name" data-testid="profile-name" /></label>
+          <div className="row end"><button type="submit" data-testid="profile-save" disabled={name.trim() === me.name}>Save name</button></div>
+        </fieldset>
+      </form>
       <fieldset>
         <legend>Theme</legend>
         <div className="row">

@@ -20,6 +20,7 @@ interface Props {
   onPeople: () => void;
   onAgents: () => void;
   onSettings: () => void;
+  onThreads: () => void;
 }
 
 /** Channels, direct messages and people, with presence; the workspace's menu at the top. */
@@ -66,6 +67,7 @@ export function Sidebar(p: Props) {
       </div>
       <div className="me">{dot(me.id)} {me.name} <span className="role">{workspace.role}</span></div>
 
+      <button type="button" className="link" data-testid="threads-open" onClick={p.onThreads}>Threads</button>
       <h2 id="channels-heading">Channels</h2>
       <ul aria-labelledby="channels-heading">{p.channels.filter((c) => c.type === "channel").map(item)}</ul>
       <button type="button" className="link" data-testid="browse-channels" onClick={p.onBrowse}>Browse channels</button>

@@ -15,9 +15,10 @@ import { SearchPanel } from "./SearchPanel";
 import { SettingsDialog } from "./SettingsDialog";
 import { Sidebar, type AgentPresence } from "./Sidebar";
 import { ThreadPanel } from "./ThreadPanel";
+import { ThreadsPanel } from "./ThreadsPanel";
 import { useNotifications } from "./notifications";
 
-interface Props { me: User; workspaceId: string; channelId?: string; onSignOut: () => void }
+interface Props { me: User; workspaceId: string; channelId?: string; onSignOut: () => void; onProfile: (user: User) => void }
 
 const ERROR_SHOWN_MS = 6000;
 
@@ -26,7 +27,7 @@ const ERROR_SHOWN_MS = 6000;
  * loads its state once they are ready, so nothing that happens in between is missed (a claimed
  * agent joining while the page loads appears without a reload).
  */
-export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props) {
+export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfile }: Props) {
   const [workspace, setWorkspace] = useState<Workspace | undefined>();
   const [missing, setMissing] = useState(false);
   const [members, setMembers] = useState<Member[]>([]);
@@ -37,6 +38,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
   const [threadRoot, setThreadRoot] = useState<string | undefined>();
   const [search, setSearch] = useState("");
   const [searching, setSearching] = useState<string | undefined>();
+  const [threadsOpen, setThreadsOpen] = useState(false);
   const [highlight, setHighlight] = useState<string | undefined>();
   const [dialog, setDialog] = useState<"channel" | "browse" | "details" | "settings" | "people" | "agents" | "invite" | undefined>();
   const [drawer, setDrawer] = useState(false);
@@ -99,7 +101,8 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
           return list.map((c) => (c.id === m.channelId ? { ...c, unreadCount: c.unreadCount + 1 } : c));
         });
       }),
-      hub.on("read.updated", (e) => setChannels((list) => list.map((c) => (c.id === e.data.channelId ? { ...c, unreadCount: 0 } : c)))),
+      hub.on("read.updated", (e) => setChannels((list) => list.map((c) =>
+        (c.id === e.data.channelId ? { ...c, unreadCount: 0, lastReadSeq: Math.max(c.lastReadSeq, e.data.lastReadSeq ?? 0) } : c)))),
       ...["channel.created", "channel.updated", "channel.member_joined", "channel.member_left"].map((t) => hub.on(t, () => void loadChannels())),
       ...["workspace.member_joined", "workspace.member_updated", "workspace.member_removed"].map((t) => hub.on(t, (e) => {
         if (t === "workspace.member_removed" && e.data.userId === me.id) { navigate("/"); return; }
@@ -138,7 +141,8 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
       select(dm.id);
     } catch (err) { report(err); }
   }, [workspaceId, loadChannels, select, report]);
-  const onRead = useCallback((id: string) => setChannels((list) => list.map((c) => (c.id === id && c.unreadCount ? { ...c, unreadCount: 0 } : c))), []);
+  const onRead = useCallback((id: string, lastReadSeq: number) => setChannels((list) => list.map((c) =>
+    (c.id === id ? { ...c, unreadCount: 0, lastReadSeq: Math.max(c.lastReadSeq, lastReadSeq) } : c))), []);
   // A dialog opened from the drawer (on a phone) closes the drawer; Escape closes it too.
   const openDialog = (d: NonNullable<typeof dialog>) => { setDrawer(false); setDialog(d); };
   useEffect(() => {
@@ -149,7 +153,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
   }, [drawer]);
   const closeThread = useCallback(() => setThreadRoot(undefined), []);
   const clearHighlight = useCallback(() => setHighlight(undefined), []);
-  const openThread = useCallback((id: string) => { setSearching(undefined); setThreadRoot(id); }, []);
+  const openThread = useCallback((id: string) => { setSearching(undefined); setThreadsOpen(false); setThreadRoot(id); }, []);
   // Moving to another channel closes the old one's thread, unless a search result opened it there.
   const keepThread = useRef(false);
   const shownChannel = useRef(channelId);
@@ -159,11 +163,18 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
     if (!keepThread.current) setThreadRoot(undefined);
     keepThread.current = false;
   }, [channelId]);
+  const openThreadOf = useCallback((m: Message) => {
+    setThreadsOpen(false);
+    setThreadRoot(m.id);
+    keepThread.current = m.channelId !== currentId.current;
+    navigate(channelPath(workspaceId, m.channelId));
+  }, [workspaceId]);
   const openResult = useCallback((m: Message) => {
     setHighlight(m.parentId ?? m.id);
     setThreadRoot(m.parentId ?? undefined);
     keepThread.current = !!m.parentId && m.channelId !== currentId.current;
     setSearching(undefined);
+    setThreadsOpen(false);
     navigate(channelPath(workspaceId, m.channelId));
   }, [workspaceId]);
 
@@ -190,7 +201,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
           : <h1 data-testid="channel-title">{title}</h1>}
         {current.topic && <p className="muted topic">{current.topic}</p>}
       </div>
-      <form className="topbar" role="search" onSubmit={(e) => { e.preventDefault(); if (search.trim()) { setThreadRoot(undefined); setSearching(search.trim()); } }}>
+      <form className="topbar" role="search" onSubmit={(e) => { e.preventDefault(); if (search.trim()) { setThreadRoot(undefined); setThreadsOpen(false); setSearching(search.trim()); } }}>
         <label><span className="visually-hidden">Search messages</span>
           <input type="search" placeholder={`Search ${ctx.workspace.name}`} value={search} onChange={(e) => setSearch(e.target.value)} data-testid="search" />
         </label>
@@ -200,16 +211,18 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
 
   return (
     <Ctx.Provider value={ctx}>
-      <div className={`chat${threadRoot || searching ? " with-thread" : ""}${drawer ? " drawer-open" : ""}`}>
+      <div className={`chat${threadRoot || searching || threadsOpen ? " with-thread" : ""}${drawer ? " drawer-open" : ""}`}>
         <Sidebar channels={channels} currentId={current?.id} online={online} agents={agents} connection={connection}
           onSelect={select} onOpenDm={openDm} onNewChannel={() => openDialog("channel")} onInvite={() => openDialog("invite")} onSignOut={onSignOut}
-          onBrowse={() => openDialog("browse")} onPeople={() => openDialog("people")} onAgents={() => openDialog("agents")} onSettings={() => openDialog("settings")} />
+          onBrowse={() => openDialog("browse")} onPeople={() => openDialog("people")} onAgents={() => openDialog("agents")} onSettings={() => openDialog("settings")}
+          onThreads={() => { setDrawer(false); setThreadRoot(undefined); setSearching(undefined); setThreadsOpen(true); }} />
         {drawer && <button type="button" className="scrim" aria-label="Close the sidebar" onClick={() => setDrawer(false)} />}
         {current ? <ChannelPane key={current.id} channel={current} onOpenThread={openThread} onRead={onRead} header={header}
             thinking={thinking} highlight={highlight} onHighlighted={clearHighlight} />
           : <main className="channel center muted">Loading…</main>}
         {threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
         {!threadRoot && searching && <SearchPanel query={searching} channels={channels} onOpen={openResult} onClose={() => setSearching(undefined)} />}
+        {!threadRoot && !searching && threadsOpen && <ThreadsPanel channels={channels} onOpen={openThreadOf} onClose={() => setThreadsOpen(false)} />}
         {error && (
           <div className="toast" role="alert" data-testid="error">
             <span>{error}</span>
@@ -222,7 +235,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut }: Props
       {dialog === "browse" && <ChannelBrowser channels={channels} onClose={() => setDialog(undefined)} onOpen={(id) => { setDialog(undefined); select(id); }}
         onCreate={ctx.canWrite ? () => setDialog("channel") : undefined} />}
       {dialog === "details" && current && <ChannelDetails channel={current} onClose={() => setDialog(undefined)} onLeft={async () => { setDialog(undefined); await loadChannels(); navigate(`/w/${workspaceId}`, { replace: true }); }} />}
-      {dialog === "settings" && <SettingsDialog onClose={() => setDialog(undefined)} />}
+      {dialog === "settings" && <SettingsDialog me={me} onProfile={onProfile} onClose={() => setDialog(undefined)} />}
     </Ctx.Provider>
   );
 }
