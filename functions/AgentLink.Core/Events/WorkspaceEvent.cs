@@ -39,6 +39,7 @@ public static class EventTypes
     public const string MessageCreated = "message.created";
     public const string MessageUpdated = "message.updated";
     public const string MessageDeleted = "message.deleted";
+    public const string MessagePinned = "message.pinned";
     public const string ReactionsChanged = "reaction.changed";
     public const string ThreadUpdated = "thread.updated";
     public const string ReadUpdated = "read.updated";

@@ -30,6 +30,34 @@ public sealed class WorkspaceFeatureTests(RedisStackFixture fixture) : BrowserTe
     }
 
     [Fact]
+    public async Task A_pinned_message_shows_for_everyone_live_and_the_pins_list_jumps_to_it()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Pia");
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob Pins");
+        await team.Owner.PostMessageAsync(team.GeneralId, "the decision we keep coming back to");
+        for (var i = 1; i <= 40; i++) await team.Owner.PostMessageAsync(team.GeneralId, $"chatter {i:D2}");
+        var page = await OpenWorkspaceAsync(team.Owner, team);
+        var bobs = await OpenWorkspaceAsync(bob, team);
+
+        var decision = Message(page, "the decision we keep coming back to");
+        await decision.ScrollIntoViewIfNeededAsync();
+        await decision.HoverAsync();
+        await decision.GetByTestId("pin").ClickAsync();
+        await Assertions.Expect(decision.GetByTestId("pinned-label")).ToBeVisibleAsync();
+        await Assertions.Expect(bobs.GetByTestId("pins-toggle")).ToHaveTextAsync("📌 1 pinned");
+
+        await Assertions.Expect(Message(bobs, "the decision we keep coming back to")).Not.ToBeInViewportAsync();
+        await bobs.GetByTestId("pins-toggle").ClickAsync();
+        await bobs.GetByTestId("pin-item").ClickAsync();
+        await Assertions.Expect(Message(bobs, "the decision we keep coming back to")).ToBeInViewportAsync();
+
+        await decision.HoverAsync();
+        await decision.GetByTestId("pin").ClickAsync();
+        await Assertions.Expect(bobs.GetByTestId("pins-toggle")).ToHaveCountAsync(0);
+        AssertNoPageErrors();
+    }
+
+    [Fact]
     public async Task A_new_name_from_settings_is_seen_by_others_without_a_reload()
     {
         var team = await Scenario.TeamAsync(Stack, "Nina");

@@ -45,6 +45,9 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("DELETE", "/api/v1/messages/{messageId}"),
         new("GET", "/api/v1/messages/{messageId}/thread"),
         new("POST", "/api/v1/messages/{messageId}/reactions", new { emoji = "👀" }),
+        new("POST", "/api/v1/messages/{messageId}/pin"),
+        new("DELETE", "/api/v1/messages/{messageId}/pin"),
+        new("GET", "/api/v1/channels/{channelId}/pins"),
     ];
 
     [Fact]

@@ -159,6 +159,40 @@ public sealed class MessageTests(RedisStackFixture fixture) : IClassFixture<Redi
     }
 
     [Fact]
+    public async Task Writers_pin_and_unpin_messages_the_channel_lists_its_pins_newest_first_and_everyone_is_told()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        var viewer = await Scenario.JoinAsync(Stack, team, "Vic", role: "viewer");
+        Guid Id(System.Text.Json.JsonElement m) => m.GetProperty("id").GetGuid();
+        var first = Id(await team.Owner.PostMessageAsync(team.GeneralId, "the plan"));
+        var second = Id(await team.Owner.PostMessageAsync(team.GeneralId, "the budget"));
+        var gone = Id(await team.Owner.PostMessageAsync(team.GeneralId, "soon deleted"));
+        await using var stream = await Stack.ChannelEventsAsync(viewer, team.WorkspaceId);
+        await stream.NextAsync("ready");
+
+        var pinned = await bob.PostOkAsync($"/api/v1/messages/{first}/pin");
+        Assert.True(pinned.GetProperty("pinned").GetBoolean());
+        Assert.Equal(bob.UserId, pinned.GetProperty("pinnedBy").GetGuid());
+        var told = await stream.NextAsync("message.pinned");
+        Assert.Equal(first, told.Payload.GetProperty("messageId").GetGuid());
+        await team.Owner.PostOkAsync($"/api/v1/messages/{second}/pin");
+        await team.Owner.PostOkAsync($"/api/v1/messages/{second}/pin"); // again: no change, no event
+        await team.Owner.PostOkAsync($"/api/v1/messages/{gone}/pin");
+        await team.Owner.SendAsync(HttpMethod.Delete, $"/api/v1/messages/{gone}");
+        async Task<Guid[]> Pins() => (await viewer.GetOkAsync($"/api/v1/channels/{team.GeneralId}/pins")).GetProperty("items").EnumerateArray().Select(Id).ToArray();
+        Assert.Equal([second, first], await Pins());
+        Assert.Equal(2L, await TestEnvironment.ScalarAsync<long>("select count(*) from workspace_events where workspace_id = @id and type = 'message.pinned' and payload->>'messageId' <> @gone",
+            new { id = team.WorkspaceId, gone = gone.ToString() }));
+
+        var (status, body) = await viewer.TryAsync(HttpMethod.Post, $"/api/v1/messages/{first}/pin");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("role_too_low", body.GetProperty("code").GetString());
+        Assert.False((await bob.OkAsync(HttpMethod.Delete, $"/api/v1/messages/{first}/pin")).GetProperty("pinned").GetBoolean());
+        Assert.Equal([second], await Pins());
+    }
+
+    [Fact]
     public async Task Search_matches_the_word_being_typed_as_a_prefix_and_keeps_phrases_and_exclusions()
     {
         var team = await Scenario.TeamAsync(Stack);

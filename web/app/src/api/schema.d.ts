@@ -365,6 +365,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/{channelId}/pins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channel's pinned messages, the latest pin first (at most 100). */
+        get: operations["ListPins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{channelId}/read": {
         parameters: {
             query?: never;
@@ -467,6 +484,24 @@ export interface paths {
         head?: never;
         /** Edits a message; only its author may. Mentions are read again from the new text. */
         patch: operations["EditMessage"];
+        trace?: never;
+    };
+    "/api/v1/messages/{messageId}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pins a message in its channel (channel members who may post). */
+        post: operations["PinMessage"];
+        /** Unpins a message. */
+        delete: operations["UnpinMessage"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/messages/{messageId}/reactions": {
@@ -848,10 +883,6 @@ export interface components {
             password?: string | null;
             name?: string | null;
         };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
-        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -876,9 +907,50 @@ export interface components {
                 kind: string;
             } | null;
         };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
+        };
         AddChannelMemberRequest: {
             /** Format: uuid */
             userId?: string | null;
+        };
+        ListMessagesPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                channelId: string;
+                seq: number;
+                /** Format: uuid */
+                parentId: string | null;
+                author: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                };
+                text: string;
+                mentions: string[];
+                reactions: {
+                    emoji: string;
+                    count: number;
+                    userIds: string[];
+                }[];
+                replyCount: number;
+                /** Format: date-time */
+                lastReplyAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                editedAt: string | null;
+                /** Format: date-time */
+                deletedAt: string | null;
+            }[];
+            hasMore: boolean;
+            nextBefore: number | null;
         };
         PostMessageRequest: {
             text?: string | null;
@@ -918,7 +990,7 @@ export interface components {
             /** Format: date-time */
             deletedAt: string | null;
         };
-        ListMessagesPage: {
+        ListPinsResult: {
             items: {
                 /** Format: uuid */
                 id: string;
@@ -952,8 +1024,6 @@ export interface components {
                 /** Format: date-time */
                 deletedAt: string | null;
             }[];
-            hasMore: boolean;
-            nextBefore: number | null;
         };
         MarkReadRequest: {
             seq?: string | number | null;
@@ -981,9 +1051,6 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        UpdateProfileRequest: {
-            name?: string | null;
-        };
         UserView: {
             /** Format: uuid */
             id: string;
@@ -991,8 +1058,22 @@ export interface components {
             name: string;
             kind: string;
         };
+        UpdateProfileRequest: {
+            name?: string | null;
+        };
         EditMessageRequest: {
             text?: string | null;
+        };
+        PinMessagePinState: {
+            /** Format: uuid */
+            messageId: string;
+            /** Format: uuid */
+            channelId: string;
+            pinned: boolean;
+            /** Format: uuid */
+            pinnedBy: string | null;
+            /** Format: date-time */
+            pinnedAt: string | null;
         };
         ToggleReactionRequest: {
             emoji?: string | null;
@@ -2413,6 +2494,46 @@ export interface operations {
             };
         };
     };
+    ListPins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPinsResult"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     MarkRead: {
         parameters: {
             query?: never;
@@ -2773,6 +2894,86 @@ export interface operations {
             };
             /** @description Too many requests (rate_limited) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PinMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinMessagePinState"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UnpinMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinMessagePinState"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,6 +5,7 @@ import { added, continues, dayKey, dayLabel, deleted, edited, fromEvent, reacted
 import { Composer } from "./Composer";
 import { useWorkspace } from "./context";
 import { MessageItem } from "./MessageItem";
+import { PinsBar } from "./PinsBar";
 
 const PAGE = 50;
 const TYPING_SEND_EVERY_MS = 3000;
@@ -31,6 +32,7 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
   const [hasMore, setHasMore] = useState(false);
   const [typers, setTypers] = useState<Map<string, number>>(new Map());
   const [announce, setAnnounce] = useState("");
+  const [pins, setPins] = useState<Message[]>([]);
   const list = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
   const lastTyping = useRef(0);
@@ -62,6 +64,20 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
     }, report);
     return () => { live = false; if (readTimer.current) clearTimeout(readTimer.current); readTimer.current = undefined; };
   }, [channel.id, markRead, report]);
+
+  // The channel's pins: loaded once, then kept by message.pinned events (and edits and deletes).
+  useEffect(() => {
+    let live = true;
+    const load = () => unwrap(api.GET("/api/v1/channels/{channelId}/pins", { params: { path: { channelId: channel.id } } }))
+      .then((r) => { if (live) setPins(r.items); }, () => undefined);
+    void load();
+    const offs = [
+      hub.on("message.pinned", (e) => { if (e.data.channelId === channel.id) void load(); }),
+      hub.on("message.updated", (e) => setPins((l) => (l.some((p) => p.id === e.data.id) ? edited(l, fromEvent(e.data)) : l))),
+      hub.on("message.deleted", (e) => setPins((l) => l.filter((p) => p.id !== e.data.id))),
+    ];
+    return () => { live = false; offs.forEach((off) => off()); };
+  }, [channel.id]);
 
   useEffect(() => {
     const mine = (e: { channelId?: string; data: { channelId?: string } }) => (e.channelId ?? e.data.channelId) === channel.id;
@@ -144,6 +160,10 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
   return (
     <main className="channel" aria-label={title}>
       {header}
+      {pins.length > 0 && <PinsBar pins={pins} onJump={(id) => {
+        const target = list.current?.querySelector<HTMLElement>(`[data-id="${id}"]`);
+        if (target) { stick.current = false; target.scrollIntoView({ block: "center" }); target.classList.remove("highlight"); void target.offsetWidth; target.classList.add("highlight"); }
+      }} />}
       <ol className="messages" ref={list} onScroll={onScroll} data-testid="messages" aria-label={`Messages in ${title}`} tabIndex={0}>
         {hasMore && <li className="muted older">Loading older messages…</li>}
         {messages === undefined ? <li className="muted">Loading…</li>
@@ -156,7 +176,7 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
                 {newDay && <li className="day"><span>{dayLabel(m.createdAt)}</span></li>}
                 {m.seq > readUpTo && (!prev || prev.seq <= readUpTo) && m.author.id !== me.id &&
                   <li className="new-line" data-testid="new-messages"><span>New<span className="visually-hidden"> messages</span></span></li>}
-                <MessageItem message={m} compact={!newDay && continues(prev, m)} onOpenThread={onOpenThread}
+                <MessageItem message={m} compact={!newDay && continues(prev, m)} onOpenThread={onOpenThread} pinned={pins.some((p) => p.id === m.id)}
                   onChanged={(u) => setMessages((l) => l && edited(l, u))} />
               </Fragment>
             );

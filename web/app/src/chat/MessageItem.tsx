@@ -16,10 +16,12 @@ interface Props {
   inThread?: boolean;
   onOpenThread?: (id: string) => void;
   onChanged?: (m: Message) => void;
+  /** Pinned in its channel (known to the channel view; the thread panel does not show pins). */
+  pinned?: boolean;
 }
 
 /** One message with its actions, reachable by keyboard (focus shows them) as well as by hover. */
-export const MessageItem = memo(function MessageItem({ message: m, compact, inThread, onOpenThread, onChanged }: Props) {
+export const MessageItem = memo(function MessageItem({ message: m, compact, inThread, onOpenThread, onChanged, pinned }: Props) {
   const { me, names, isAdmin, canWrite, report } = useWorkspace();
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -44,6 +46,12 @@ export const MessageItem = memo(function MessageItem({ message: m, compact, inTh
     } catch (err) { report(err); return false; }
   }
 
+  async function pin() {
+    const path = { params: { path: { messageId: m.id } } };
+    try { await unwrap(pinned ? api.DELETE("/api/v1/messages/{messageId}/pin", path) : api.POST("/api/v1/messages/{messageId}/pin", path)); }
+    catch (err) { report(err); }
+  }
+
   async function remove() {
     setConfirming(false);
     try { await unwrap(api.DELETE("/api/v1/messages/{messageId}", { params: { path: { messageId: m.id } } })); }
@@ -55,6 +63,7 @@ export const MessageItem = memo(function MessageItem({ message: m, compact, inTh
     <li className={`message${compact ? " compact" : ""}${isDeleted ? " deleted" : ""}`} data-id={m.id} data-testid="message" aria-label={label}>
       <div className="gutter">{compact ? <time dateTime={m.createdAt} className="hover-time">{clock(m.createdAt)}</time> : <Avatar id={m.author.id} name={author} />}</div>
       <div className="body">
+        {pinned && !isDeleted && <div className="pinned-label" data-testid="pinned-label">📌 Pinned</div>}
         {!compact && (
           <div className="meta">
             <strong>{author}</strong>
@@ -102,6 +111,7 @@ export const MessageItem = memo(function MessageItem({ message: m, compact, inTh
           <button type="button" className="icon" aria-label="Add a reaction" aria-expanded={picking} data-testid="react-pick" onClick={() => setPicking(!picking)}>☺</button>
           <button type="button" className="icon" aria-label="React with 👍" data-testid="react" onClick={() => react("👍")}>👍</button>
           {!inThread && !m.parentId && onOpenThread && <button type="button" className="icon" aria-label="Reply in thread" data-testid="reply" onClick={() => onOpenThread(m.id)}>💬</button>}
+          {!inThread && !m.parentId && <button type="button" className="icon" aria-label={pinned ? "Unpin message" : "Pin message"} aria-pressed={!!pinned} data-testid="pin" onClick={pin}>📌</button>}
           {mine && <button type="button" className="icon" aria-label="Edit message" data-testid="edit" onClick={() => setEditing(true)}>✏️</button>}
           {(mine || isAdmin) && <button type="button" className="icon" aria-label="Delete message" data-testid="delete" onClick={() => setConfirming(true)}>🗑</button>}
           {picking && <EmojiPicker label="Pick a reaction" onPick={react} onClose={() => setPicking(false)} />}
