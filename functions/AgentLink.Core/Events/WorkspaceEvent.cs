@@ -40,6 +40,9 @@ public static class EventTypes
     public const string MessageUpdated = "message.updated";
     public const string MessageDeleted = "message.deleted";
     public const string MessagePinned = "message.pinned";
+    public const string TaskCreated = "task.created";
+    public const string TaskUpdated = "task.updated";
+    public const string TaskCommented = "task.commented";
     public const string ReactionsChanged = "reaction.changed";
     public const string ThreadUpdated = "thread.updated";
     public const string ReadUpdated = "read.updated";

@@ -35,6 +35,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
         var member = await Scenario.JoinAsync(_stack, team, "Member");
         var message = (await team.Owner.PostMessageAsync(team.GeneralId, "fuzz target")).GetProperty("id").GetGuid();
         var invite = await team.Owner.InviteAsync(team.WorkspaceId);
+        var task = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "fuzz task" })).GetProperty("id").GetGuid();
         await using var agent = await TestAgent.OnboardAsync(_stack, team, connect: false);
         var unclaimed = await new AgentLinkOnboarding(_stack.WebUrl).RegisterAsync("Unclaimed", "fuzz");
         var route = new Dictionary<string, string>
@@ -43,6 +44,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             ["userId"] = member.UserId.ToString(), ["token"] = invite, ["registrationId"] = unclaimed.RegistrationId.ToString(), ["agentId"] = agent.AgentId,
             // Not a session of the caller's: revoking it must not sign the fuzzer out.
             ["sessionId"] = Guid.NewGuid().ToString(),
+            ["taskId"] = task.ToString(),
         };
         var callers = new Dictionary<Caller, (string Scheme, string Value)>
         {
@@ -135,7 +137,8 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             (select count(*) from channels), (select count(*) from channel_members), (select count(*) from channel_messages),
             (select count(*) from message_reactions), (select count(*) from workspace_events), (select count(*) from invitations),
             (select count(*) from agent_registrations where workspace_id is not null), (select count(*) from remote_agents),
-            (select count(*) from sessions), (select coalesce(sum(last_seq), 0) from workspaces))
+            (select count(*) from sessions), (select coalesce(sum(last_seq), 0) from workspaces), (select count(*) from tasks),
+            (select count(*) from task_comments), (select count(*) from task_activity))
         """);
 
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]

@@ -48,6 +48,11 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("POST", "/api/v1/messages/{messageId}/pin"),
         new("DELETE", "/api/v1/messages/{messageId}/pin"),
         new("GET", "/api/v1/channels/{channelId}/pins"),
+        new("GET", "/api/v1/workspaces/{workspaceId}/tasks"),
+        new("POST", "/api/v1/workspaces/{workspaceId}/tasks", new { title = "intrusion" }),
+        new("GET", "/api/v1/tasks/{taskId}"),
+        new("PATCH", "/api/v1/tasks/{taskId}", new { title = "defaced", status = "done" }),
+        new("POST", "/api/v1/tasks/{taskId}/comments", new { text = "intrusion" }),
     ];
 
     [Fact]
@@ -57,14 +62,15 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         var member = await Scenario.JoinAsync(Stack, team, "Member");
         var message = await team.Owner.PostMessageAsync(team.GeneralId, "secret plans");
         var messageId = message.GetProperty("id").GetGuid();
+        var taskId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "secret task" })).GetProperty("id").GetGuid();
         var outsider = await Stack.Client().SignUpAsync("Outsider");
         await outsider.CreateWorkspaceAsync("Elsewhere");
         var eventsBefore = await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @id", new { id = team.WorkspaceId });
 
         foreach (var probe in Probes)
         {
-            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId);
-            var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId);
+            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId);
+            var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId);
             var (status, problem) = await outsider.TryAsync(new HttpMethod(probe.Method), path, body);
             Assert.True(status == HttpStatusCode.NotFound, $"{probe.Method} {probe.Template} -> {(int)status}");
             Assert.EndsWith("_not_found", problem.GetProperty("code").GetString());
@@ -93,7 +99,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
     public async Task Every_route_with_an_id_has_an_isolation_probe()
     {
         var routes = Stack.ApiServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId"))
+            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId"))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
                 $"{m} {System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!.TrimEnd('/'), ":guid", "")}"))
             .ToHashSet();
@@ -101,7 +107,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         Assert.Empty(routes.Except(probed));
     }
 
-    private static string Fill(string template, Guid workspaceId, Guid channelId, Guid messageId, Guid userId) => template
+    private static string Fill(string template, Guid workspaceId, Guid channelId, Guid messageId, Guid userId, Guid taskId) => template
         .Replace("{workspaceId}", workspaceId.ToString()).Replace("{channelId}", channelId.ToString())
-        .Replace("{messageId}", messageId.ToString()).Replace("{userId}", userId.ToString());
+        .Replace("{messageId}", messageId.ToString()).Replace("{userId}", userId.ToString()).Replace("{taskId}", taskId.ToString());
 }

@@ -589,6 +589,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task with its sub-tasks, comments and history; any member of its workspace may read it. */
+        get: operations["GetTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edits a task. Finishing (done, cancelled) an instance of a running series spawns its next instance once; resuming a finished, paused one does too. */
+        patch: operations["UpdateTask"];
+        trace?: never;
+    };
+    "/api/v1/tasks/{taskId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Comments on a task; the workspace stream carries it as task.commented. */
+        post: operations["CommentOnTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces": {
         parameters: {
             query?: never;
@@ -745,6 +780,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's tasks, filtered, newest first, a page at a time (nextAfter continues). */
+        get: operations["ListTasks"];
+        put?: never;
+        /** Creates a task; recurring ones (rate(N unit) or cron, in an IANA time zone) need a due time to anchor the series. */
+        post: operations["CreateTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/threads": {
         parameters: {
             query?: never;
@@ -883,6 +936,10 @@ export interface components {
             password?: string | null;
             name?: string | null;
         };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
+        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -907,50 +964,9 @@ export interface components {
                 kind: string;
             } | null;
         };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
-        };
         AddChannelMemberRequest: {
             /** Format: uuid */
             userId?: string | null;
-        };
-        ListMessagesPage: {
-            items: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                workspaceId: string;
-                /** Format: uuid */
-                channelId: string;
-                seq: number;
-                /** Format: uuid */
-                parentId: string | null;
-                author: {
-                    /** Format: uuid */
-                    id: string;
-                    name: string;
-                    kind: string;
-                };
-                text: string;
-                mentions: string[];
-                reactions: {
-                    emoji: string;
-                    count: number;
-                    userIds: string[];
-                }[];
-                replyCount: number;
-                /** Format: date-time */
-                lastReplyAt: string | null;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                editedAt: string | null;
-                /** Format: date-time */
-                deletedAt: string | null;
-            }[];
-            hasMore: boolean;
-            nextBefore: number | null;
         };
         PostMessageRequest: {
             text?: string | null;
@@ -989,6 +1005,43 @@ export interface components {
             editedAt: string | null;
             /** Format: date-time */
             deletedAt: string | null;
+        };
+        ListMessagesPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                channelId: string;
+                seq: number;
+                /** Format: uuid */
+                parentId: string | null;
+                author: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                };
+                text: string;
+                mentions: string[];
+                reactions: {
+                    emoji: string;
+                    count: number;
+                    userIds: string[];
+                }[];
+                replyCount: number;
+                /** Format: date-time */
+                lastReplyAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                editedAt: string | null;
+                /** Format: date-time */
+                deletedAt: string | null;
+            }[];
+            hasMore: boolean;
+            nextBefore: number | null;
         };
         ListPinsResult: {
             items: {
@@ -1179,6 +1232,215 @@ export interface components {
         CheckSuperuserRequest: {
             username?: string | null;
         };
+        GetTaskDetails: {
+            task: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                key: string;
+                number: number;
+                title: string;
+                description: string;
+                status: string;
+                priority: string;
+                assignee: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                } | null;
+                /** Format: date-time */
+                dueAt: string | null;
+                /** Format: date-time */
+                startAt: string | null;
+                /** Format: uuid */
+                channelId: string | null;
+                result: string | null;
+                /** Format: uuid */
+                parentId: string | null;
+                labels: string[];
+                createdBy: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                } | null;
+                /** Format: date-time */
+                archivedAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                completedAt: string | null;
+                recurrence: {
+                    rule: string;
+                    timeZone: string;
+                    /** Format: uuid */
+                    seriesId: string;
+                    occurrence: number;
+                    cap: number;
+                    paused: boolean;
+                } | null;
+            };
+            subtasks: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                key: string;
+                number: number;
+                title: string;
+                description: string;
+                status: string;
+                priority: string;
+                assignee: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                } | null;
+                /** Format: date-time */
+                dueAt: string | null;
+                /** Format: date-time */
+                startAt: string | null;
+                /** Format: uuid */
+                channelId: string | null;
+                result: string | null;
+                /** Format: uuid */
+                parentId: string | null;
+                labels: string[];
+                createdBy: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                } | null;
+                /** Format: date-time */
+                archivedAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                completedAt: string | null;
+                recurrence: {
+                    rule: string;
+                    timeZone: string;
+                    /** Format: uuid */
+                    seriesId: string;
+                    occurrence: number;
+                    cap: number;
+                    paused: boolean;
+                } | null;
+            }[];
+            comments: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                authorId: string | null;
+                authorName: string | null;
+                text: string;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+            history: {
+                id: number;
+                /** Format: uuid */
+                actorId: string | null;
+                actorName: string | null;
+                kind: string;
+                detail: unknown;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
+        UpdateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            result?: string | null;
+            archived?: boolean | null;
+            paused?: boolean | null;
+            clear?: string[] | null;
+        };
+        TaskView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            key: string;
+            number: number;
+            title: string;
+            description: string;
+            status: string;
+            priority: string;
+            assignee: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                kind: string;
+            } | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            /** Format: date-time */
+            startAt: string | null;
+            /** Format: uuid */
+            channelId: string | null;
+            result: string | null;
+            /** Format: uuid */
+            parentId: string | null;
+            labels: string[];
+            createdBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                kind: string;
+            } | null;
+            /** Format: date-time */
+            archivedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            recurrence: {
+                rule: string;
+                timeZone: string;
+                /** Format: uuid */
+                seriesId: string;
+                occurrence: number;
+                cap: number;
+                paused: boolean;
+            } | null;
+        };
+        CommentOnTaskRequest: {
+            text?: string | null;
+        };
+        GetTaskComment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            authorId: string | null;
+            authorName: string | null;
+            text: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         CreateWorkspaceRequest: {
             name?: string | null;
         };
@@ -1246,6 +1508,80 @@ export interface components {
                 /** Format: date-time */
                 deletedAt: string | null;
             }[];
+        };
+        CreateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            recurrence?: string | null;
+            timeZone?: string | null;
+            recurrenceCap?: string | number | null;
+        };
+        ListTasksPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                key: string;
+                number: number;
+                title: string;
+                description: string;
+                status: string;
+                priority: string;
+                assignee: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                } | null;
+                /** Format: date-time */
+                dueAt: string | null;
+                /** Format: date-time */
+                startAt: string | null;
+                /** Format: uuid */
+                channelId: string | null;
+                result: string | null;
+                /** Format: uuid */
+                parentId: string | null;
+                labels: string[];
+                createdBy: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                } | null;
+                /** Format: date-time */
+                archivedAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                completedAt: string | null;
+                recurrence: {
+                    rule: string;
+                    timeZone: string;
+                    /** Format: uuid */
+                    seriesId: string;
+                    occurrence: number;
+                    cap: number;
+                    paused: boolean;
+                } | null;
+            }[];
+            nextAfter: number | null;
         };
         ListThreadsResult: {
             items: {
@@ -3274,6 +3610,170 @@ export interface operations {
             };
         };
     };
+    GetTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTaskDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CommentOnTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentOnTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTaskComment"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListWorkspaces: {
         parameters: {
             query?: never;
@@ -4064,6 +4564,176 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListTasks: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated statuses: backlog, todo, in_progress, pending_review, done, cancelled. */
+                status?: string;
+                /** @description Comma-separated priorities: urgent, high, medium, low, none. */
+                priority?: string;
+                /** @description A member's id, "me" or "none". */
+                assignee?: string;
+                /** @description Tasks with this label. */
+                label?: string;
+                /** @description Due strictly before this time. */
+                dueBefore?: string | null;
+                /** @description Due at or after this time. */
+                dueAfter?: string | null;
+                /** @description Only recurring (true) or one-off (false) tasks. */
+                recurring?: boolean | null;
+                /** @description Text in the title or description, or a key such as ENG-12. */
+                q?: string;
+                /** @description Include archived tasks (default false). */
+                archived?: boolean | null;
+                /** @description The nextAfter of the previous page. */
+                after?: string | number | null;
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: string | number | null;
+            };
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTasksPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
