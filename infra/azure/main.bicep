@@ -66,6 +66,7 @@ param timerSchedules object = {
   OutboxSweep: '*/5 * * * * *'
   AgentPresenceTimeout: '*/5 * * * * *'
   Retention: '0 */10 * * * *'
+  TaskDeadlines: '*/15 * * * * *'
 }
 
 var suffix = uniqueString(resourceGroup().id, environmentName)

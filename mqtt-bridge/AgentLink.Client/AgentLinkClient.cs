@@ -98,6 +98,12 @@ public sealed class AgentLinkClient : IAsyncDisposable
     /// <summary>A message on a channel the agent subscribed to; never its own posts.</summary>
     public event Func<InboxEnvelope, Task>? ChannelMessageReceived;
 
+    /// <summary>
+    /// A task sent to this agent: <c>task.assigned</c>, <c>task.reminder</c> (due soon) or <c>task.due</c>;
+    /// <c>Data</c> holds <c>{reason, task, channelId}</c>, the task as the HTTP API shows it.
+    /// </summary>
+    public event Func<InboxEnvelope, Task>? TaskReceived;
+
     /// <summary>The platform refused something this agent sent.</summary>
     public event Func<AgentError, Task>? ErrorReceived;
 
@@ -287,6 +293,10 @@ public sealed class AgentLinkClient : IAsyncDisposable
             // An external broker cannot leave the author out; skip our own posts here.
             if (envelope.Message?.Author.Id == UserId) return;
             if (ChannelMessageReceived is { } onChannel) await onChannel(envelope);
+        }
+        else if (envelope.Type.StartsWith("task.", StringComparison.Ordinal))
+        {
+            if (TaskReceived is { } onTask) await onTask(envelope);
         }
         else if (MessageReceived is { } onMessage)
         {

@@ -43,6 +43,8 @@ public static class EventTypes
     public const string TaskCreated = "task.created";
     public const string TaskUpdated = "task.updated";
     public const string TaskCommented = "task.commented";
+    /// <summary>To the assignee only (a person): a task was assigned, comes due soon, or is due.</summary>
+    public const string TaskNotification = "task.notification";
     public const string ReactionsChanged = "reaction.changed";
     public const string ThreadUpdated = "thread.updated";
     public const string ReadUpdated = "read.updated";

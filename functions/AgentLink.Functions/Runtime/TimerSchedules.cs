@@ -10,6 +10,7 @@ public static class TimerSchedules
     public const string OutboxSweep = "%AgentLink:Timers:OutboxSweep%";
     public const string AgentPresenceTimeout = "%AgentLink:Timers:AgentPresenceTimeout%";
     public const string Retention = "%AgentLink:Timers:Retention%";
+    public const string TaskDeadlines = "%AgentLink:Timers:TaskDeadlines%";
 
     /// <summary>Six-field NCRONTAB (seconds first), UTC.</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
@@ -19,5 +20,7 @@ public static class TimerSchedules
         // An agent silent for PresenceTimeoutSeconds (45 by default) is offline within 5 s more.
         ["AgentLink:Timers:AgentPresenceTimeout"] = "*/5 * * * * *",
         ["AgentLink:Timers:Retention"] = "0 */10 * * * *",
+        // Due and reminder dispatches go out within this much of their time.
+        ["AgentLink:Timers:TaskDeadlines"] = "*/15 * * * * *",
     };
 }

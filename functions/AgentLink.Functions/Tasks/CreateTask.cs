@@ -2,7 +2,7 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Tasks;
 
-public sealed class CreateTask(NpgsqlDataSource dataSource, EventPublisher events)
+public sealed class CreateTask(NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus)
 {
     public sealed record Request(
         string? Title, string? Description, string? Status, string? Priority, Guid? AssigneeId, DateTime? DueAt, DateTime? StartAt,
@@ -65,8 +65,10 @@ public sealed class CreateTask(NpgsqlDataSource dataSource, EventPublisher event
         var view = (await TaskQueries.GetAsync(conn, taskId, ct, tx))!;
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
         var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.TaskCreated, null, null, view, ct);
+        var sent = await TaskDispatch.SendAsync(conn, tx, view, TaskDispatch.Assigned, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
+        await TaskDispatch.DeliverAsync([sent], bus, events, ct);
         return TypedResults.Created($"/api/v1/tasks/{taskId}", view);
     }
 

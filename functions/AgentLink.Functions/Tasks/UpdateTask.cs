@@ -4,7 +4,7 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Tasks;
 
-public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher events, TimeProvider clock)
+public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus, TimeProvider clock)
 {
     /// <summary>Only the members given change; <c>clear</c> names the optional ones to empty (assigneeId, dueAt, startAt, channelId, parentId, result).</summary>
     public sealed record Request(
@@ -111,11 +111,17 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
             await WorkspaceEventLog.AppendAsync(conn, tx, current.WorkspaceId, seq, EventTypes.TaskUpdated, null, null, view, ct),
         };
 
+        // A new assignee (or a task reopened for one) is told; so is the assignee of a spawned instance.
+        var sent = new List<TaskDispatch.Sent?> { await TaskDispatch.SendAsync(conn, tx, view, TaskDispatch.Assigned, ct) };
         if (await SpawnNextAsync(conn, tx, current, view, ct) is { } next)
+        {
             published.Add(await WorkspaceEventLog.AppendAsync(conn, tx, current.WorkspaceId,
                 await WorkspaceEventLog.AllocateAsync(conn, tx, current.WorkspaceId, ct), EventTypes.TaskCreated, null, null, next, ct));
+            sent.Add(await TaskDispatch.SendAsync(conn, tx, next, TaskDispatch.Assigned, ct));
+        }
         await tx.CommitAsync(ct);
         await events.PublishAsync(published, ct);
+        await TaskDispatch.DeliverAsync(sent, bus, events, ct);
         return TypedResults.Ok(view);
     }
 

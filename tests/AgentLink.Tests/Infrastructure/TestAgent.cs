@@ -30,6 +30,8 @@ public sealed class TestAgent : IAsyncDisposable
 
     public Channel<AgentError> Errors { get; } = Channel.CreateUnbounded<AgentError>();
 
+    public Channel<InboxEnvelope> Tasks { get; } = Channel.CreateUnbounded<InboxEnvelope>();
+
     public static async Task<TestAgent> OnboardAsync(
         AppStack stack, Scenario.Team team, string agentId = "helper", string name = "Helper", bool connect = true, AgentLinkClientOptions? options = null)
     {
@@ -50,6 +52,7 @@ public sealed class TestAgent : IAsyncDisposable
         client.MessageReceived += e => { Inbox.Writer.TryWrite(e); return Task.CompletedTask; };
         client.ChannelMessageReceived += e => { ChannelMessages.Writer.TryWrite(e); return Task.CompletedTask; };
         client.ErrorReceived += e => { Errors.Writer.TryWrite(e); return Task.CompletedTask; };
+        client.TaskReceived += e => { Tasks.Writer.TryWrite(e); return Task.CompletedTask; };
         _clients.Add(client);
         Client = client;
         return client;

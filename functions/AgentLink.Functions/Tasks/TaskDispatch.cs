@@ -1,0 +1,63 @@
+using System.Data;
+using AgentLink.Core.Agents;
+using AgentLink.Core.Events;
+
+namespace AgentLink.Functions.Tasks;
+
+/// <summary>
+/// Sends a task to its assignee for a reason (assigned, due, reminder), once: an agent gets a typed
+/// envelope on its inbox (through the outbox, so an offline agent gets it when it is back), a person
+/// a task.notification event on their own streams.
+/// </summary>
+public static class TaskDispatch
+{
+    public const string Assigned = "assigned";
+    public const string Due = "due";
+    public const string Reminder = "reminder";
+
+    private const string ClaimSql = """
+        insert into task_dispatches (task_id, reason, key, recipient_id) values (@taskId, @reason, @key, @recipientId)
+        on conflict do nothing
+        returning true
+        """;
+
+    private const string OutboxSql = """
+        insert into agent_outbox (message_id, workspace_id, target, agent_user_id, stream_id, payload)
+        values (@id, @workspaceId, 'inbox', @agentId, @agentId, @payload::jsonb)
+        """;
+
+    /// <summary>What a dispatch produced: the agent stream to signal, or the person's event to publish.</summary>
+    public sealed record Sent(Guid? AgentStream, WorkspaceEvent? Notification);
+
+    public static string KeyOf(string reason, TaskView task) =>
+        reason == Assigned ? task.Assignee!.Id.ToString() : task.DueAt!.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Claims and queues one dispatch in the caller's transaction; null when it was already sent (or there is nobody to send to).</summary>
+    public static async Task<Sent?> SendAsync(IDbConnection conn, IDbTransaction tx, TaskView task, string reason, CancellationToken ct)
+    {
+        if (task.Assignee is not { } assignee || TaskStatuses.IsFinished(task.Status) || task.ArchivedAt is not null) return null;
+        if (reason != Assigned && task.DueAt is null) return null;
+        var claimed = await conn.QuerySingleOrDefaultAsync<bool?>(Cmd.For(ClaimSql, new { taskId = task.Id, reason, key = KeyOf(reason, task), recipientId = assignee.Id }, ct, tx));
+        if (claimed is not true) return null;
+
+        var data = new { reason, task, channelId = task.ChannelId };
+        if (assignee.Kind == "agent")
+        {
+            var envelope = AgentEnvelope.Create(task.WorkspaceId, "task." + reason, data);
+            await conn.ExecuteAsync(Cmd.For(OutboxSql, new { id = envelope.Id, workspaceId = task.WorkspaceId, agentId = assignee.Id, payload = envelope.ToJson() }, ct, tx));
+            return new Sent(assignee.Id, null);
+        }
+        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, task.WorkspaceId, ct);
+        var e = await WorkspaceEventLog.AppendAsync(conn, tx, task.WorkspaceId, seq, EventTypes.TaskNotification, null, assignee.Id, data, ct);
+        return new Sent(null, e);
+    }
+
+    /// <summary>After the commit: wake the bridge for the agents, publish the people's events.</summary>
+    public static async Task DeliverAsync(IEnumerable<Sent?> sent, IEventBus bus, EventPublisher events, CancellationToken ct)
+    {
+        var list = sent.OfType<Sent>().ToList();
+        await AgentOutbox.SignalAsync(bus, list.Select(s => s.AgentStream).OfType<Guid>().ToList());
+        var notifications = list.Select(s => s.Notification).OfType<WorkspaceEvent>().ToList();
+        if (notifications.Count > 0) await events.PublishAsync(notifications, ct);
+    }
+}

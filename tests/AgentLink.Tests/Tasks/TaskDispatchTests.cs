@@ -1,0 +1,98 @@
+using System.Text.Json;
+using AgentLink.Client;
+using AgentLink.Core.Options;
+using AgentLink.Functions.Tasks;
+using AgentLink.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentLink.Tests.Tasks;
+
+/// <summary>A stack whose deadline timer never fires by itself: the tests run the passes, several at once.</summary>
+public sealed class ManualDeadlinesFixture() : BridgeStackFixture(BrokerMode.Embedded, new Dictionary<string, string?>
+{
+    ["AgentLink:Timers:TaskDeadlines"] = "0 0 0 1 1 *",
+    ["AgentLink:Tasks:ReminderMinutes"] = "60",
+});
+
+public sealed class TaskDispatchTests(ManualDeadlinesFixture fixture) : IClassFixture<ManualDeadlinesFixture>
+{
+    private AppStack Stack => fixture.Stack;
+
+    private static (string Type, Guid Task) Key(InboxEnvelope e) => (e.Type, e.Data.GetProperty("task").GetProperty("id").GetGuid());
+
+    [Fact]
+    public async Task Each_agent_gets_each_dispatch_once_while_several_instances_race_over_200_tasks()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Dispatch");
+        await using var one = await TestAgent.OnboardAsync(Stack, team, "worker-one", "Worker One");
+        await using var two = await TestAgent.OnboardAsync(Stack, team, "worker-two", "Worker Two");
+        var now = DateTime.UtcNow;
+        var expected = new HashSet<(string, Guid)>();
+        for (var i = 0; i < 200; i++)
+        {
+            var agent = i % 2 == 0 ? one : two;
+            // A third overdue, a third due within the reminder window, a third without a due time.
+            DateTime? due = (i % 3) switch { 0 => now.AddMinutes(-5), 1 => now.AddMinutes(30), _ => null };
+            var task = await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks",
+                new { title = $"job {i}", assigneeId = agent.UserId, channelId = team.GeneralId, dueAt = due });
+            var id = task.GetProperty("id").GetGuid();
+            expected.Add(("task.assigned", id));
+            if (i % 3 == 0) expected.Add(("task.due", id));
+            if (i % 3 == 1) expected.Add(("task.reminder", id));
+        }
+
+        // Four instances' timers tick at once, twice over.
+        var timers = Enumerable.Range(0, 4).Select(_ => ActivatorUtilities.CreateInstance<DispatchTaskDeadlines>(Stack.ApiServices)).ToList();
+        var sent = (await Task.WhenAll(timers.Select(t => t.RunOnceAsync(CancellationToken.None)))).Sum();
+        sent += (await Task.WhenAll(timers.Select(t => t.RunOnceAsync(CancellationToken.None)))).Sum();
+        Assert.Equal(expected.Count - 200, sent);
+
+        // Positive control: a task assigned afterwards arrives after everything before it (the outbox keeps each agent's order).
+        var received = new List<(string, Guid)>();
+        foreach (var agent in new[] { one, two })
+        {
+            var marker = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "marker", assigneeId = agent.UserId })).GetProperty("id").GetGuid();
+            var got = await TestAgent.UntilAsync(agent.Tasks, e => Key(e) == ("task.assigned", marker), TimeSpan.FromSeconds(30));
+            received.AddRange(got.Select(Key).Where(k => k.Item2 != marker));
+            Assert.All(got, e => Assert.Equal(agent.UserId == one.UserId ? "Worker One" : "Worker Two",
+                e.Data.GetProperty("task").GetProperty("assignee").GetProperty("name").GetString()));
+        }
+        Assert.Equal(received.Count, received.Distinct().Count());
+        Assert.Equal(expected.OrderBy(k => k).ToList(), received.OrderBy(k => k).ToList());
+        var sample = received.First(k => k.Item1 == "task.due");
+        Assert.Contains(sample, expected);
+    }
+
+    [Fact]
+    public async Task An_agent_offline_at_assignment_gets_its_tasks_in_order_when_it_is_back_and_a_person_gets_a_notification()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Offline");
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "sleeper", "Sleeper");
+        await agent.Client.DisconnectAsync();
+
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = $"while away {i}", assigneeId = agent.UserId })).GetProperty("id").GetGuid());
+        var client = agent.NewClient();
+        await client.ConnectAsync();
+        var got = await TestAgent.UntilAsync(agent.Tasks, e => Key(e).Task == ids[^1], TimeSpan.FromSeconds(15));
+        Assert.Equal(ids, got.Select(e => Key(e).Task));
+        Assert.All(got, e => Assert.Equal("task.assigned", e.Type));
+
+        await using var bobs = await Stack.ChannelEventsAsync(bob, team.WorkspaceId);
+        await using var owners = await Stack.ChannelEventsAsync(team.Owner, team.WorkspaceId);
+        await bobs.NextAsync("ready");
+        await owners.NextAsync("ready");
+        var forBob = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "for a person", assigneeId = bob.UserId })).GetProperty("id").GetGuid();
+        var note = await bobs.NextAsync("task.notification");
+        Assert.Equal("assigned", note.Payload.GetProperty("reason").GetString());
+        Assert.Equal(forBob, note.Payload.GetProperty("task").GetProperty("id").GetGuid());
+        // The owner's stream never carries Bob's notification: a message posted after it arrives first.
+        await team.Owner.PostMessageAsync(team.GeneralId, "marker after the notification");
+        var seen = new List<string>();
+        SseEvent e;
+        while ((e = await owners.NextAsync(_ => true)).Type != "message.created") seen.Add(e.Type);
+        Assert.DoesNotContain("task.notification", seen);
+    }
+}
