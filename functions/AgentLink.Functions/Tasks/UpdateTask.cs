@@ -14,12 +14,12 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
     private static readonly string[] Clearable = ["assigneeId", "dueAt", "startAt", "channelId", "parentId", "result"];
 
     private sealed record Current(Guid WorkspaceId, string Status, bool Paused, DateTime? DueAt, Guid? SeriesId, string? Recurrence, string? TimeZone,
-        int? Occurrence, int? RecurrenceCap, string Role);
+        int? Occurrence, int? RecurrenceCap, Guid? AssigneeId, string Role);
 
     // The row is locked for the change: two people finishing the same instance at once are one
     // transition (the second sees it finished), so the next instance is spawned once.
     private const string LockSql = """
-        select t.workspace_id, t.status, t.paused, t.due_at, t.series_id, t.recurrence, t.time_zone, t.occurrence, t.recurrence_cap, m.role
+        select t.workspace_id, t.status, t.paused, t.due_at, t.series_id, t.recurrence, t.time_zone, t.occurrence, t.recurrence_cap, t.assignee_id, m.role
         from tasks t join memberships m on m.workspace_id = t.workspace_id and m.user_id = @userId
         where t.id = @taskId
         for update of t
@@ -45,6 +45,7 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
             updated_at = now()
         where t.id = @taskId
           and exists (select 1 from memberships m where m.workspace_id = t.workspace_id and m.user_id = @userId and m.role <> 'viewer')
+          and (not @asAssignee or t.assignee_id = @userId)
         """;
 
     // The next instance of a series: a copy with the next due time; the unique (series, occurrence)
@@ -70,8 +71,17 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/tasks/{taskId:guid}")] HttpRequest req, Guid taskId)
     {
         var body = await req.ReadJsonAsync<Request>();
-        var ct = req.HttpContext.RequestAborted;
-        var userId = req.HttpContext.User.UserId();
+        return await ChangeAsync(taskId, req.HttpContext.User.UserId(), body, asAssignee: false, comment: null, req.HttpContext.RequestAborted);
+    }
+
+    /// <summary>
+    /// The change itself, for a person (any member who is not a viewer) or for the task's assignee
+    /// agent (<paramref name="asAssignee"/>: only while the task is assigned to it), with an optional
+    /// comment written in the same transaction.
+    /// </summary>
+    public async Task<Results<Ok<TaskView>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
+        Guid taskId, Guid userId, Request body, bool asAssignee, string? comment, CancellationToken ct)
+    {
         var clear = body.Clear ?? [];
         var labels = TaskInput.Labels(body.Labels);
         var check = new Validate()
@@ -85,6 +95,7 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
         var current = await conn.QuerySingleOrDefaultAsync<Current>(Cmd.For(LockSql, new { taskId, userId }, ct, tx));
         if (current is null) return ApiProblem.NotFound(ErrorCodes.TaskNotFound, "Task");
         if (!Roles.CanWrite(current.Role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read tasks but not change them.");
+        if (asAssignee && current.AssigneeId != userId) return ApiProblem.Forbidden(ErrorCodes.NotAssignee, "This task is not assigned to you.");
         check = await check.CheckReferencesAsync(conn, tx, current.WorkspaceId, userId, taskId, body.AssigneeId, body.ChannelId, body.ParentId, ct);
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
@@ -94,16 +105,24 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
             dueAt = body.DueAt?.ToUniversalTime(), startAt = body.StartAt?.ToUniversalTime(), body.ChannelId, body.ParentId, labels,
             body.Result, body.Archived, body.Paused,
             clearAssignee = clear.Contains("assigneeId"), clearDue = clear.Contains("dueAt"), clearStart = clear.Contains("startAt"),
-            clearChannel = clear.Contains("channelId"), clearParent = clear.Contains("parentId"), clearResult = clear.Contains("result"),
+            clearChannel = clear.Contains("channelId"), clearParent = clear.Contains("parentId"), clearResult = clear.Contains("result"), asAssignee,
         }, ct, tx));
         if (changed == 0)
         {
             await tx.RollbackAsync(ct);
-            return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role changed meanwhile: viewers cannot change tasks.");
+            return asAssignee
+                ? ApiProblem.Forbidden(ErrorCodes.NotAssignee, "This task is no longer assigned to you.")
+                : ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role changed meanwhile: viewers cannot change tasks.");
         }
 
         var what = Changes(body, clear);
         if (what.Count > 0) await TaskQueries.RecordAsync(conn, tx, taskId, userId, "updated", what, ct);
+        if (comment is not null)
+        {
+            var id = await conn.ExecuteScalarAsync<Guid>(Cmd.For("insert into task_comments (task_id, author_id, text) values (@taskId, @userId, @comment) returning id",
+                new { taskId, userId, comment }, ct, tx));
+            await TaskQueries.RecordAsync(conn, tx, taskId, userId, "commented", new { commentId = id }, ct);
+        }
         var view = (await TaskQueries.GetAsync(conn, taskId, ct, tx))!;
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, current.WorkspaceId, ct);
         var published = new List<WorkspaceEvent>

@@ -64,6 +64,37 @@ public sealed class TaskDispatchTests(ManualDeadlinesFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task An_agent_updates_its_own_task_with_its_key_and_is_refused_for_anyone_elses()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Agents");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "doer", "Doer");
+        await using var other = await TestAgent.OnboardAsync(Stack, team, "bystander", "Bystander");
+        var task = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "Summarize the week", assigneeId = agent.UserId })).GetProperty("id").GetGuid();
+        var assigned = await TestAgent.NextAsync(agent.Tasks, e => Key(e) == ("task.assigned", task));
+        Assert.Equal("Summarize the week", assigned.Data.GetProperty("task").GetProperty("title").GetString());
+
+        var key = new ApiClient(new HttpClient { BaseAddress = new Uri(Stack.WebUrl) });
+        key.Http.DefaultRequestHeaders.Authorization = new("Bearer", agent.Registration.ApiKey);
+        var working = await key.OkAsync(HttpMethod.Patch, $"/api/v1/agents/doer/tasks/{task}", new { status = "in_progress", comment = "On it" });
+        Assert.Equal("in_progress", working.GetProperty("status").GetString());
+        var blocked = await key.OkAsync(HttpMethod.Patch, $"/api/v1/agents/doer/tasks/{task}", new { status = "pending_review", result = "Draft ready; need the Q3 numbers" });
+        Assert.Equal("Draft ready; need the Q3 numbers", blocked.GetProperty("result").GetString());
+        var details = await team.Owner.GetOkAsync($"/api/v1/tasks/{task}");
+        Assert.Equal("On it", details.GetProperty("comments")[0].GetProperty("text").GetString());
+        Assert.Equal("Doer", details.GetProperty("comments")[0].GetProperty("authorName").GetString());
+
+        var otherKey = new ApiClient(new HttpClient { BaseAddress = new Uri(Stack.WebUrl) });
+        otherKey.Http.DefaultRequestHeaders.Authorization = new("Bearer", other.Registration.ApiKey);
+        var (status, problem) = await otherKey.TryAsync(HttpMethod.Patch, $"/api/v1/agents/bystander/tasks/{task}", new { status = "done" });
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, status);
+        Assert.Equal("not_assignee", problem.GetProperty("code").GetString());
+        (status, problem) = await otherKey.TryAsync(HttpMethod.Patch, $"/api/v1/agents/doer/tasks/{task}", new { status = "done" });
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, status);
+        Assert.Equal("agent_not_found", problem.GetProperty("code").GetString());
+        Assert.Equal("pending_review", (await team.Owner.GetOkAsync($"/api/v1/tasks/{task}")).GetProperty("task").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task An_agent_offline_at_assignment_gets_its_tasks_in_order_when_it_is_back_and_a_person_gets_a_notification()
     {
         var team = await Scenario.TeamAsync(Stack, "Offline");

@@ -159,6 +159,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agents/{agentId}/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** An agent updates a task assigned to it (the same change as over MQTT's task.update); refused (403 not_assignee) for anyone else's task. */
+        patch: operations["AgentUpdateTask"];
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -908,6 +925,62 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        AgentUpdateTaskRequest: {
+            status?: string | null;
+            result?: string | null;
+            comment?: string | null;
+        };
+        TaskView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            key: string;
+            number: number;
+            title: string;
+            description: string;
+            status: string;
+            priority: string;
+            assignee: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                kind: string;
+            } | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            /** Format: date-time */
+            startAt: string | null;
+            /** Format: uuid */
+            channelId: string | null;
+            result: string | null;
+            /** Format: uuid */
+            parentId: string | null;
+            labels: string[];
+            createdBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                kind: string;
+            } | null;
+            /** Format: date-time */
+            archivedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            recurrence: {
+                rule: string;
+                timeZone: string;
+                /** Format: uuid */
+                seriesId: string;
+                occurrence: number;
+                cap: number;
+                paused: boolean;
+            } | null;
+        };
         LoginRequest: {
             email?: string | null;
             password?: string | null;
@@ -1376,57 +1449,6 @@ export interface components {
             archived?: boolean | null;
             paused?: boolean | null;
             clear?: string[] | null;
-        };
-        TaskView: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            workspaceId: string;
-            key: string;
-            number: number;
-            title: string;
-            description: string;
-            status: string;
-            priority: string;
-            assignee: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-                kind: string;
-            } | null;
-            /** Format: date-time */
-            dueAt: string | null;
-            /** Format: date-time */
-            startAt: string | null;
-            /** Format: uuid */
-            channelId: string | null;
-            result: string | null;
-            /** Format: uuid */
-            parentId: string | null;
-            labels: string[];
-            createdBy: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-                kind: string;
-            } | null;
-            /** Format: date-time */
-            archivedAt: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: date-time */
-            completedAt: string | null;
-            recurrence: {
-                rule: string;
-                timeZone: string;
-                /** Format: uuid */
-                seriesId: string;
-                occurrence: number;
-                cap: number;
-                paused: boolean;
-            } | null;
         };
         CommentOnTaskRequest: {
             text?: string | null;
@@ -2069,6 +2091,69 @@ export interface operations {
             };
             /** @description No or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AgentUpdateTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: string;
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentUpdateTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
