@@ -16,6 +16,8 @@ export type Thread = Schemas["GetThreadThread"];
 export type Member = Json<paths["/api/v1/workspaces/{workspaceId}/members"]["get"]["responses"]["200"]>[number];
 export type Invite = Schemas["CreateInviteInviteView"];
 export type SearchResult = Schemas["SearchMessagesResult"];
+export type TaskItem = Schemas["TaskView"];
+export type TaskDetails = Schemas["GetTaskDetails"];
 
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
 

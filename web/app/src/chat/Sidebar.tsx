@@ -21,6 +21,8 @@ interface Props {
   onAgents: () => void;
   onSettings: () => void;
   onThreads: () => void;
+  onTasks: () => void;
+  tasksOpen: boolean;
 }
 
 /** Channels, direct messages and people, with presence; the workspace's menu at the top. */
@@ -68,6 +70,7 @@ export function Sidebar(p: Props) {
       <div className="me">{dot(me.id)} {me.name} <span className="role">{workspace.role}</span></div>
 
       <button type="button" className="link" data-testid="threads-open" onClick={p.onThreads}>Threads</button>
+      <button type="button" className={`link${p.tasksOpen ? " current" : ""}`} aria-current={p.tasksOpen ? "page" : undefined} data-testid="tasks-open" onClick={p.onTasks}>Tasks</button>
       <h2 id="channels-heading">Channels</h2>
       <ul aria-labelledby="channels-heading">{p.channels.filter((c) => c.type === "channel").map(item)}</ul>
       <button type="button" className="link" data-testid="browse-channels" onClick={p.onBrowse}>Browse channels</button>

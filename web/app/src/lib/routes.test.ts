@@ -11,6 +11,8 @@ describe("addresses", () => {
     expect(parseRoute(`/w/${w}/c/${c}`)).toEqual({ kind: "workspace", workspaceId: w, channelId: c });
     expect(parseRoute("/invite/a%20b")).toEqual({ kind: "invite", token: "a b" });
     expect(parseRoute(`/claim/${w}`)).toEqual({ kind: "claim", registrationId: w });
+    expect(parseRoute(`/w/${w}/tasks`)).toEqual({ kind: "tasks", workspaceId: w });
+    expect(parseRoute(`/w/${w}/tasks/${c}`)).toEqual({ kind: "tasks", workspaceId: w, taskId: c });
   });
 
   it("calls everything else not found instead of showing the workspace list", () => {

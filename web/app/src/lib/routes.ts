@@ -2,6 +2,7 @@
 export type Route =
   | { kind: "home" }
   | { kind: "workspace"; workspaceId: string; channelId?: string }
+  | { kind: "tasks"; workspaceId: string; taskId?: string }
   | { kind: "invite"; token: string }
   | { kind: "claim"; registrationId: string }
   | { kind: "notFound" };
@@ -9,11 +10,14 @@ export type Route =
 const uuid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 const workspace = new RegExp(`^/w/(${uuid})(?:/c/(${uuid}))?/?$`);
 const claim = new RegExp(`^/claim/(${uuid})/?$`);
+const tasks = new RegExp(`^/w/(${uuid})/tasks(?:/(${uuid}))?/?$`);
 
 export function parseRoute(path: string): Route {
   if (path === "/" || path === "") return { kind: "home" };
   const w = workspace.exec(path);
   if (w) return w[2] ? { kind: "workspace", workspaceId: w[1].toLowerCase(), channelId: w[2].toLowerCase() } : { kind: "workspace", workspaceId: w[1].toLowerCase() };
+  const t = tasks.exec(path);
+  if (t) return t[2] ? { kind: "tasks", workspaceId: t[1].toLowerCase(), taskId: t[2].toLowerCase() } : { kind: "tasks", workspaceId: t[1].toLowerCase() };
   const c = claim.exec(path);
   if (c) return { kind: "claim", registrationId: c[1].toLowerCase() };
   const i = /^\/invite\/([^/]+)\/?$/.exec(path);
@@ -22,3 +26,4 @@ export function parseRoute(path: string): Route {
 }
 
 export const channelPath = (workspaceId: string, channelId: string) => `/w/${workspaceId}/c/${channelId}`;
+export const tasksPath = (workspaceId: string, taskId?: string) => `/w/${workspaceId}/tasks${taskId ? `/${taskId}` : ""}`;
