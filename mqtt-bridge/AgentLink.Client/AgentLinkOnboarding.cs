@@ -49,6 +49,18 @@ public sealed class AgentLinkOnboarding(HttpClient http)
         return await ReadAsync<ConnectInfo>(response, ct);
     }
 
+    /// <summary>
+    /// Updates a task assigned to this agent: its status (in_progress, pending_review when blocked,
+    /// done), its result (markdown) and/or a comment. Refused (not_assignee) for anyone else's task.
+    /// </summary>
+    public async Task<AgentTask> UpdateTaskAsync(string apiKey, string agentId, Guid taskId, string? status = null, string? result = null,
+        string? comment = null, CancellationToken ct = default)
+    {
+        using var response = await http.SendAsync(Request(HttpMethod.Patch, $"api/v1/agents/{Uri.EscapeDataString(agentId)}/tasks/{taskId}", apiKey,
+            new { status, result, comment }), ct);
+        return await ReadAsync<AgentTask>(response, ct);
+    }
+
     private static HttpRequestMessage Request(HttpMethod method, string path, string apiKey, object? body = null)
     {
         var request = new HttpRequestMessage(method, path);

@@ -41,6 +41,10 @@ public sealed record InboxEnvelope(Guid Id, string Type, DateTime Ts, Guid Works
 
     public string? Reason => Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty("reason", out var r) ? r.GetString() : null;
 
+    /// <summary>The task of a task.assigned, task.reminder or task.due envelope.</summary>
+    public AgentTask? Task => Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty("task", out var t)
+        ? t.Deserialize<AgentTask>(Json.Options) : null;
+
     public AgentError? Error => Type == "error" ? Data.Deserialize<AgentError>(Json.Options) : null;
 }
 
@@ -54,3 +58,7 @@ internal static class Json
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 }
+
+/// <summary>A task as the platform sends it to its assignee (the fields an agent needs; the HTTP API has them all).</summary>
+public sealed record AgentTask(Guid Id, Guid WorkspaceId, string Key, string Title, string Description, string Status, string Priority,
+    DateTime? DueAt, Guid? ChannelId, string? Result, string[] Labels);

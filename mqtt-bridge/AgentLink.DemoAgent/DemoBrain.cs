@@ -18,4 +18,16 @@ public sealed class DemoBrain(string name)
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
         return $"You said \"{text}\": {words} word{(words == 1 ? "" : "s")}, {text.Length} characters. (Say \"help\" for what I can do.)";
     }
+
+    /// <summary>
+    /// "Works" on a task: a short summary of what it asks. A task that asks for a review (the word
+    /// "review" in its title or description) goes back to a person as pending_review.
+    /// </summary>
+    public (string Status, string Result) Work(string title, string description)
+    {
+        var words = $"{title} {description}".Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        var review = $"{title} {description}".Contains("review", StringComparison.OrdinalIgnoreCase);
+        var result = $"{name} read the task ({words} word{(words == 1 ? "" : "s")}) and did what a demo agent can: this note.";
+        return review ? ("pending_review", result + " It asks for a review, so a person decides.") : ("done", result);
+    }
 }

@@ -50,6 +50,35 @@ client.MessageReceived += async envelope =>
         await client.SetStatusAsync("online");
     }
 };
+// A task: say so in its channel, work on it, then hand back the result (pending_review when the
+// task asks for a review, done otherwise). Reminders and due notices get a short note.
+client.TaskReceived += async envelope =>
+{
+    if (envelope.Task is not { } task) return;
+    try
+    {
+        if (envelope.Reason != "assigned")
+        {
+            if (task.ChannelId is { } ch)
+                await client.PostAsync(ch, $"{task.Key} \"{task.Title}\" is {(envelope.Reason == "due" ? "due now" : "due soon")}; I'm on it.", null, stop.Token);
+            return;
+        }
+        await client.SetStatusAsync("busy");
+        await onboarding.UpdateTaskAsync(apiKey, options.AgentId, task.Id, status: "in_progress", comment: "Picked it up.", ct: stop.Token);
+        if (task.ChannelId is { } channel) await client.PostAsync(channel, $"Working on {task.Key}: {task.Title}", null, stop.Token);
+        var (status, result) = brain.Work(task.Title, task.Description);
+        await onboarding.UpdateTaskAsync(apiKey, options.AgentId, task.Id, status: status, result: result, ct: stop.Token);
+        if (task.ChannelId is { } done) await client.PostAsync(done, $"{task.Key} {(status == "done" ? "is done" : "needs a review")}: {result}", null, stop.Token);
+    }
+    catch (AgentLinkException ex)
+    {
+        Console.Error.WriteLine($"demo-agent: task {task.Key}: {ex.Message}");
+    }
+    finally
+    {
+        await client.SetStatusAsync("online");
+    }
+};
 client.ErrorReceived += error =>
 {
     Console.Error.WriteLine($"demo-agent: the platform refused a message: {error.Code}: {error.Reason}");
