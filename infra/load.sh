@@ -5,6 +5,7 @@
 #   infra/load.sh --agents 20 --listeners 10 --rate 500     20 agents publish over MQTT (start the stack with
 #                                                          AGENTLINK_AGENT_RATE_LIMIT=100000 so the per-agent limit stays out of the way)
 #   infra/load.sh --mosquitto-ceiling --agents 20 --listeners 10 --rate 500   the same load through bare Mosquitto
+#   infra/load.sh --task-board 5000 [--requests 200]       seed 5 000 tasks, time the task board's list filters
 # Any option of tests/AgentLink.LoadTest (--listeners, --rate, --seconds, --url, --max-rate, --sustained-p99-ms,
 # --agents, --mosquitto-ceiling, --mqtt-host, --mqtt-port) passes through.
 set -euo pipefail

@@ -7,6 +7,14 @@ if (Array.IndexOf(args, "--cold-start") is var cold and >= 0)
     return;
 }
 
+if (Array.IndexOf(args, "--task-board") is var board and >= 0)
+{
+    var boardUrl = Array.IndexOf(args, "--url") is var u and >= 0 ? new Uri(args[u + 1]) : new Uri("http://localhost:8080");
+    var boardRequests = Array.IndexOf(args, "--requests") is var q and >= 0 ? int.Parse(args[q + 1]) : 200;
+    await TaskBoard.RunAsync(boardUrl, int.Parse(args[board + 1]), boardRequests);
+    return;
+}
+
 // Measures send -> delivery latency on a running stack (start it with infra/run.sh): a person posting
 // over HTTP, or (--agents N) agents publishing over MQTT, to SSE listeners; or (--mosquitto-ceiling)
 // the same MQTT load through a bare broker with no AgentLink and no persistence.
