@@ -27,7 +27,7 @@ public static class FunctionsHost
         services.AddSingleton<FunctionRateLimiter>();
         services.AddScoped<Sessions>();
         services.AddSingleton<Messages.ReadPositions>();
-        // The agent's task route applies the same change as a person's edit.
+        // The agent's task route and the bulk change apply the same change as a person's edit.
         services.AddTransient<Tasks.UpdateTask>();
         // With an external broker the hooks are how it authenticates agents; they must not be open.
         services.AddOptions<MqttOptions>()

@@ -74,6 +74,9 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
         return await ChangeAsync(taskId, req.HttpContext.User.UserId(), body, asAssignee: false, comment: null, req.HttpContext.RequestAborted);
     }
 
+    /// <summary>What one change did, inside its transaction: the task after it, or why it was refused.</summary>
+    public sealed record Applied(TaskView? Task, IResult? Refusal, IReadOnlyList<WorkspaceEvent> Events, IReadOnlyList<TaskDispatch.Sent?> Sent);
+
     /// <summary>
     /// The change itself, for a person (any member who is not a viewer) or for the task's assignee
     /// agent (<paramref name="asAssignee"/>: only while the task is assigned to it), with an optional
@@ -82,22 +85,45 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
     public async Task<Results<Ok<TaskView>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
         Guid taskId, Guid userId, Request body, bool asAssignee, string? comment, CancellationToken ct)
     {
-        var clear = body.Clear ?? [];
-        var labels = TaskInput.Labels(body.Labels);
-        var check = new Validate()
-            .Check(body.Title is null || body.Title.Trim().Length is > 0 and <= TaskInput.MaxTitle, "title", $"1 to {TaskInput.MaxTitle} characters.")
-            .CheckFields(body.Status, body.Priority, labels, body.Description, body.Result)
-            .Check(clear.All(Clearable.Contains), "clear", $"Only {string.Join(", ", Clearable)} can be cleared.");
-        if (!check.Ok) return ApiProblem.Invalid(check.Errors);
-
+        if (Check(body) is { } invalid) return invalid;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        var applied = await ApplyAsync(conn, tx, taskId, userId, body, asAssignee, comment, null, ct);
+        if (applied.Refusal is not null)
+        {
+            await tx.RollbackAsync(ct);
+            return applied.Refusal switch { ValidationProblem v => v, ProblemHttpResult p => p, _ => throw new InvalidOperationException() };
+        }
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(applied.Events, ct);
+        await TaskDispatch.DeliverAsync(applied.Sent, bus, events, ct);
+        return TypedResults.Ok(applied.Task!);
+    }
+
+    /// <summary>The field rules of a change; null when they hold.</summary>
+    public static ValidationProblem? Check(Request body)
+    {
+        var clear = body.Clear ?? [];
+        var check = new Validate()
+            .Check(body.Title is null || body.Title.Trim().Length is > 0 and <= TaskInput.MaxTitle, "title", $"1 to {TaskInput.MaxTitle} characters.")
+            .CheckFields(body.Status, body.Priority, TaskInput.Labels(body.Labels), body.Description, body.Result)
+            .Check(clear.All(Clearable.Contains), "clear", $"Only {string.Join(", ", Clearable)} can be cleared.");
+        return check.Ok ? null : ApiProblem.Invalid(check.Errors);
+    }
+
+    /// <summary>One change inside the caller's transaction (a bulk change runs several in one); nothing is published here.</summary>
+    public async Task<Applied> ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid taskId, Guid userId, Request body, bool asAssignee,
+        string? comment, Guid? workspaceId, CancellationToken ct)
+    {
+        static Applied Refused(IResult why) => new(null, why, [], []);
+        var clear = body.Clear ?? [];
+        var labels = TaskInput.Labels(body.Labels);
         var current = await conn.QuerySingleOrDefaultAsync<Current>(Cmd.For(LockSql, new { taskId, userId }, ct, tx));
-        if (current is null) return ApiProblem.NotFound(ErrorCodes.TaskNotFound, "Task");
-        if (!Roles.CanWrite(current.Role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read tasks but not change them.");
-        if (asAssignee && current.AssigneeId != userId) return ApiProblem.Forbidden(ErrorCodes.NotAssignee, "This task is not assigned to you.");
-        check = await check.CheckReferencesAsync(conn, tx, current.WorkspaceId, userId, taskId, body.AssigneeId, body.ChannelId, body.ParentId, ct);
-        if (!check.Ok) return ApiProblem.Invalid(check.Errors);
+        if (current is null || (workspaceId is { } w && current.WorkspaceId != w)) return Refused(ApiProblem.NotFound(ErrorCodes.TaskNotFound, "Task"));
+        if (!Roles.CanWrite(current.Role)) return Refused(ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read tasks but not change them."));
+        if (asAssignee && current.AssigneeId != userId) return Refused(ApiProblem.Forbidden(ErrorCodes.NotAssignee, "This task is not assigned to you."));
+        var check = await new Validate().CheckReferencesAsync(conn, tx, current.WorkspaceId, userId, taskId, body.AssigneeId, body.ChannelId, body.ParentId, ct);
+        if (!check.Ok) return Refused(ApiProblem.Invalid(check.Errors));
 
         var changed = await conn.ExecuteAsync(Cmd.For(UpdateSql, new
         {
@@ -108,12 +134,9 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
             clearChannel = clear.Contains("channelId"), clearParent = clear.Contains("parentId"), clearResult = clear.Contains("result"), asAssignee,
         }, ct, tx));
         if (changed == 0)
-        {
-            await tx.RollbackAsync(ct);
-            return asAssignee
+            return Refused(asAssignee
                 ? ApiProblem.Forbidden(ErrorCodes.NotAssignee, "This task is no longer assigned to you.")
-                : ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role changed meanwhile: viewers cannot change tasks.");
-        }
+                : ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role changed meanwhile: viewers cannot change tasks."));
 
         var what = Changes(body, clear);
         if (what.Count > 0) await TaskQueries.RecordAsync(conn, tx, taskId, userId, "updated", what, ct);
@@ -138,10 +161,7 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
                 await WorkspaceEventLog.AllocateAsync(conn, tx, current.WorkspaceId, ct), EventTypes.TaskCreated, null, null, next, ct));
             sent.Add(await TaskDispatch.SendAsync(conn, tx, next, TaskDispatch.Assigned, ct));
         }
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(published, ct);
-        await TaskDispatch.DeliverAsync(sent, bus, events, ct);
-        return TypedResults.Ok(view);
+        return new Applied(view, null, published, sent);
     }
 
     /// <summary>The next instance, when this change finished an instance of a running series (or resumed a finished one) and the cap allows.</summary>

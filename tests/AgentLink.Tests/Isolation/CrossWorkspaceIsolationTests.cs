@@ -50,6 +50,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("GET", "/api/v1/channels/{channelId}/pins"),
         new("GET", "/api/v1/workspaces/{workspaceId}/tasks"),
         new("POST", "/api/v1/workspaces/{workspaceId}/tasks", new { title = "intrusion" }),
+        new("POST", "/api/v1/workspaces/{workspaceId}/tasks/bulk", new { taskIds = new[] { "{taskId}" }, status = "done" }),
         new("GET", "/api/v1/tasks/{taskId}"),
         new("PATCH", "/api/v1/tasks/{taskId}", new { title = "defaced", status = "done" }),
         new("POST", "/api/v1/tasks/{taskId}/comments", new { text = "intrusion" }),

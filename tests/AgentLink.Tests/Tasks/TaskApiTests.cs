@@ -129,6 +129,42 @@ public sealed class TaskApiTests(RedisStackFixture fixture) : IClassFixture<Redi
     }
 
     [Fact]
+    public async Task A_bulk_change_moves_and_reassigns_all_the_tasks_or_none()
+    {
+        var team = await Scenario.TeamAsync(Stack);
+        var bob = await Scenario.JoinAsync(Stack, team, "Bob");
+        var elsewhere = await Scenario.TeamAsync(Stack, "Other");
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++) ids.Add(Id(await CreateAsync(team.Owner, team.WorkspaceId, new { title = $"bulk {i}" })));
+        var foreign = Id(await CreateAsync(elsewhere.Owner, elsewhere.WorkspaceId, new { title = "not yours" }));
+        await using var stream = await Stack.ChannelEventsAsync(bob, team.WorkspaceId);
+        await stream.NextAsync("ready");
+
+        var moved = await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks/bulk", new { taskIds = ids, status = "in_progress", assigneeId = bob.UserId });
+        Assert.All(moved.GetProperty("items").EnumerateArray(), t =>
+        {
+            Assert.Equal("in_progress", t.GetProperty("status").GetString());
+            Assert.Equal(bob.UserId, t.GetProperty("assignee").GetProperty("id").GetGuid());
+        });
+        for (var i = 0; i < 3; i++) await stream.NextAsync("task.updated");
+
+        // One task of another workspace among them: nothing changes.
+        var (status, problem) = await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/workspaces/{team.WorkspaceId}/tasks/bulk",
+            new { taskIds = ids.Append(foreign).ToArray(), status = "done", unassign = true });
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("task_not_found", problem.GetProperty("code").GetString());
+        Assert.Contains(foreign.ToString(), problem.GetProperty("detail").GetString());
+        var after = (await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks")).GetProperty("items").EnumerateArray().ToList();
+        Assert.All(after, t => Assert.Equal("in_progress", t.GetProperty("status").GetString()));
+        Assert.Equal("todo", (await elsewhere.Owner.GetOkAsync($"/api/v1/tasks/{foreign}")).GetProperty("task").GetProperty("status").GetString());
+
+        (status, problem) = await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/workspaces/{team.WorkspaceId}/tasks/bulk", new { taskIds = ids, assigneeId = bob.UserId, unassign = true });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        (status, _) = await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/workspaces/{team.WorkspaceId}/tasks/bulk", new { taskIds = Array.Empty<Guid>(), status = "done" });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+    }
+
+    [Fact]
     public async Task Finishing_a_recurring_task_spawns_exactly_one_next_instance_even_when_two_people_finish_it_at_once()
     {
         var team = await Scenario.TeamAsync(Stack);

@@ -815,6 +815,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/tasks/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets the status and/or the assignee of up to 200 tasks of the workspace, all or none (one refusal refuses the lot). */
+        post: operations["BulkUpdateTasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/threads": {
         parameters: {
             query?: never;
@@ -1009,10 +1026,6 @@ export interface components {
             password?: string | null;
             name?: string | null;
         };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
-        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -1036,6 +1049,10 @@ export interface components {
                 name: string;
                 kind: string;
             } | null;
+        };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
         };
         AddChannelMemberRequest: {
             /** Format: uuid */
@@ -1177,15 +1194,15 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        UpdateProfileRequest: {
+            name?: string | null;
+        };
         UserView: {
             /** Format: uuid */
             id: string;
             email: string | null;
             name: string;
             kind: string;
-        };
-        UpdateProfileRequest: {
-            name?: string | null;
         };
         EditMessageRequest: {
             text?: string | null;
@@ -1304,6 +1321,27 @@ export interface components {
         };
         CheckSuperuserRequest: {
             username?: string | null;
+        };
+        UpdateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            result?: string | null;
+            archived?: boolean | null;
+            paused?: boolean | null;
+            clear?: string[] | null;
         };
         GetTaskDetails: {
             task: {
@@ -1428,27 +1466,6 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
             }[];
-        };
-        UpdateTaskRequest: {
-            title?: string | null;
-            description?: string | null;
-            status?: string | null;
-            priority?: string | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: date-time */
-            dueAt?: string | null;
-            /** Format: date-time */
-            startAt?: string | null;
-            /** Format: uuid */
-            channelId?: string | null;
-            /** Format: uuid */
-            parentId?: string | null;
-            labels?: string[] | null;
-            result?: string | null;
-            archived?: boolean | null;
-            paused?: boolean | null;
-            clear?: string[] | null;
         };
         CommentOnTaskRequest: {
             text?: string | null;
@@ -1604,6 +1621,66 @@ export interface components {
                 } | null;
             }[];
             nextAfter: number | null;
+        };
+        BulkUpdateTasksRequest: {
+            taskIds?: string[] | null;
+            status?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            unassign?: boolean | null;
+        };
+        BulkUpdateTasksResult: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                key: string;
+                number: number;
+                title: string;
+                description: string;
+                status: string;
+                priority: string;
+                assignee: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                } | null;
+                /** Format: date-time */
+                dueAt: string | null;
+                /** Format: date-time */
+                startAt: string | null;
+                /** Format: uuid */
+                channelId: string | null;
+                result: string | null;
+                /** Format: uuid */
+                parentId: string | null;
+                labels: string[];
+                createdBy: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                } | null;
+                /** Format: date-time */
+                archivedAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                completedAt: string | null;
+                recurrence: {
+                    rule: string;
+                    timeZone: string;
+                    /** Format: uuid */
+                    seriesId: string;
+                    occurrence: number;
+                    cap: number;
+                    paused: boolean;
+                } | null;
+            }[];
         };
         ListThreadsResult: {
             items: {
@@ -4779,6 +4856,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    BulkUpdateTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdateTasksRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkUpdateTasksResult"];
                 };
             };
             /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
