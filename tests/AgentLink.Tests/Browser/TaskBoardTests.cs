@@ -52,6 +52,12 @@ public sealed class TaskBoardTests(RedisStackFixture fixture) : BrowserTest, ICl
         // Bob's own tasks, as a list.
         await bobs.GetByTestId("tasks-list-tab").ClickAsync();
         await Assertions.Expect(bobs.GetByTestId("task-row")).ToHaveCountAsync(2);
+        // Select both and move them at once.
+        foreach (var box in await bobs.GetByTestId("task-select").AllAsync()) await box.CheckAsync();
+        await Assertions.Expect(bobs.GetByTestId("bulk-bar")).ToContainTextAsync("2 selected");
+        await bobs.GetByTestId("bulk-status").SelectOptionAsync("backlog");
+        await Assertions.Expect(bobs.GetByTestId("task-row").Filter(new() { HasText = "Backlog" })).ToHaveCountAsync(2);
+        Assert.Equal(2, (await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks?status=backlog")).GetProperty("items").GetArrayLength());
         await bobs.GetByTestId("tasks-mine").CheckAsync();
         await Assertions.Expect(bobs.GetByTestId("task-row")).ToHaveCountAsync(1);
         await Assertions.Expect(bobs.GetByTestId("task-row")).ToContainTextAsync("Draft the launch post");

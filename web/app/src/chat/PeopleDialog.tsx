@@ -23,8 +23,17 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
   const [removing, setRemoving] = useState<string | undefined>();
   const path = { workspaceId: workspace.id };
 
+  // Each agent's open tasks (not done, not cancelled), for its card.
+  const [openTasks, setOpenTasks] = useState<Map<string, string[]>>(new Map());
   useEffect(() => {
-    if (tab === "agents") unwrap(api.GET("/api/v1/workspaces/{workspaceId}/agents", { params: { path } })).then(setAgents, (e) => setError(describe(e)));
+    if (tab !== "agents") return;
+    unwrap(api.GET("/api/v1/workspaces/{workspaceId}/agents", { params: { path } })).then(setAgents, (e) => setError(describe(e)));
+    unwrap(api.GET("/api/v1/workspaces/{workspaceId}/tasks", { params: { path, query: { status: "backlog,todo,in_progress,pending_review", limit: 200 } } }))
+      .then((page) => {
+        const byAgent = new Map<string, string[]>();
+        for (const t of page.items) if (t.assignee?.kind === "agent") byAgent.set(t.assignee.id, [...(byAgent.get(t.assignee.id) ?? []), `${t.key} ${t.title}`]);
+        setOpenTasks(byAgent);
+      }, () => undefined);
   }, [tab, members]); // eslint-disable-line react-hooks/exhaustive-deps
 
   async function changeRole(userId: string, newRole: string) {
@@ -77,7 +86,9 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
           {agents.map((a) => (
             <tr key={a.userId}>
               <td><span className={`dot ${a.status}`} role="img" aria-label={a.status} /> {a.name}<div className="muted">{a.agentName}{a.frameworkType ? ` · ${a.frameworkType}` : ""} · {a.claimedBy ? `claimed by ${a.claimedBy}` : "joined with an invite"}</div></td>
-              <td>{a.status === "offline" ? (a.lastSeen ? `last seen ${ago(a.lastSeen)}` : "never connected") : a.status}</td>
+              <td>{a.status === "offline" ? (a.lastSeen ? `last seen ${ago(a.lastSeen)}` : "never connected") : a.status}
+                <div className="muted" data-testid="agent-open-tasks">{(openTasks.get(a.userId) ?? []).length === 0 ? "no open tasks"
+                  : `${openTasks.get(a.userId)!.length} open: ${openTasks.get(a.userId)!.slice(0, 3).join("; ")}${openTasks.get(a.userId)!.length > 3 ? "…" : ""}`}</div></td>
               <td>{isAdmin && <RemoveButton confirming={removing === a.userId} name={a.name} onAsk={() => setRemoving(a.userId)} onConfirm={() => remove(a.userId)} />}</td>
             </tr>
           ))}

@@ -21,6 +21,16 @@ export function TasksPane({ header, channels, openTaskId }: Props) {
   const [recurrence, setRecurrence] = useState("");
   const [channelId, setChannelId] = useState("");
   const [dragging, setDragging] = useState<string | undefined>();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+
+  async function bulk(change: { status?: string; assigneeId?: string; unassign?: boolean }) {
+    if (selected.size === 0) return;
+    try {
+      const r = await unwrap(api.POST("/api/v1/workspaces/{workspaceId}/tasks/bulk", { params: { path: { workspaceId: workspace.id } }, body: { taskIds: [...selected], ...change } }));
+      setTasks((l) => r.items.reduce((acc, t) => upsert(acc, t), l ?? []));
+      setSelected(new Set());
+    } catch (err) { report(err); }
+  }
 
   useEffect(() => {
     let live = true;
@@ -125,11 +135,31 @@ export function TasksPane({ header, channels, openTaskId }: Props) {
           ))}
         </div>
       ) : (
+        <>
+        {canWrite && selected.size > 0 && (
+          <div className="bulk-bar" role="group" aria-label="Change the selected tasks" data-testid="bulk-bar">
+            <span>{selected.size} selected</span>
+            <label><span className="visually-hidden">Move to</span>
+              <select value="" onChange={(e) => { if (e.target.value) void bulk({ status: e.target.value }); }} data-testid="bulk-status">
+                <option value="">Move to…</option>
+                {STATUSES.map((st) => <option key={st} value={st}>{STATUS_LABEL[st]}</option>)}
+              </select></label>
+            <label><span className="visually-hidden">Assign to</span>
+              <select value="" onChange={(e) => { const v = e.target.value; if (v === "none") void bulk({ unassign: true }); else if (v) void bulk({ assigneeId: v }); }} data-testid="bulk-assignee">
+                <option value="">Assign to…</option>
+                <option value="none">Nobody</option>
+                {people.map((m) => <option key={m.userId} value={m.userId}>{m.name}</option>)}
+              </select></label>
+            <button type="button" className="secondary" onClick={() => setSelected(new Set())}>Clear</button>
+          </div>
+        )}
         <table className="table task-list" data-testid="task-list">
-          <thead><tr><th>Key</th><th>Title</th><th>Status</th><th>Priority</th><th>Assignee</th><th>Due</th></tr></thead>
+          <thead><tr><th><span className="visually-hidden">Select</span></th><th>Key</th><th>Title</th><th>Status</th><th>Priority</th><th>Assignee</th><th>Due</th></tr></thead>
           <tbody>
             {(tasks ?? []).filter((t) => !t.archivedAt).map((t) => (
               <tr key={t.id} data-testid="task-row">
+                <td><input type="checkbox" aria-label={`Select ${t.key}`} checked={selected.has(t.id)} data-testid="task-select"
+                  onChange={(e) => setSelected((cur) => { const n = new Set(cur); if (e.target.checked) n.add(t.id); else n.delete(t.id); return n; })} /></td>
                 <td>{t.key}</td>
                 <td><button type="button" className="link" onClick={() => open(t)}>{t.title}</button></td>
                 <td>{STATUS_LABEL[t.status]}</td><td>{t.priority}</td><td>{t.assignee?.name ?? "—"}</td>
@@ -138,6 +168,7 @@ export function TasksPane({ header, channels, openTaskId }: Props) {
             ))}
           </tbody>
         </table>
+        </>
       )}
     </main>
   );
