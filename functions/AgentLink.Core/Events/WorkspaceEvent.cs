@@ -45,6 +45,8 @@ public static class EventTypes
     public const string TaskCommented = "task.commented";
     /// <summary>To the assignee only (a person): a task was assigned, comes due soon, or is due.</summary>
     public const string TaskNotification = "task.notification";
+    public const string SkillCreated = "skill.created";
+    public const string SkillUpdated = "skill.updated";
     public const string ReactionsChanged = "reaction.changed";
     public const string ThreadUpdated = "thread.updated";
     public const string ReadUpdated = "read.updated";

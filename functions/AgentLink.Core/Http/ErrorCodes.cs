@@ -33,6 +33,7 @@ public static class ErrorCodes
     public const string ChannelNameTaken = "channel_name_taken";
     public const string TaskNotFound = "task_not_found";
     public const string NotAssignee = "not_assignee";
+    public const string SkillNotFound = "skill_not_found";
     public const string ChannelArchived = "channel_archived";
     public const string NotChannelMember = "not_channel_member";
     public const string MessageNotFound = "message_not_found";

@@ -36,6 +36,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
         var message = (await team.Owner.PostMessageAsync(team.GeneralId, "fuzz target")).GetProperty("id").GetGuid();
         var invite = await team.Owner.InviteAsync(team.WorkspaceId);
         var task = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "fuzz task" })).GetProperty("id").GetGuid();
+        var skill = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills", new { content = "---\nname: fuzz\ndescription: x\n---\nbody" })).GetProperty("id").GetGuid();
         await using var agent = await TestAgent.OnboardAsync(_stack, team, connect: false);
         var unclaimed = await new AgentLinkOnboarding(_stack.WebUrl).RegisterAsync("Unclaimed", "fuzz");
         var route = new Dictionary<string, string>
@@ -45,6 +46,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             // Not a session of the caller's: revoking it must not sign the fuzzer out.
             ["sessionId"] = Guid.NewGuid().ToString(),
             ["taskId"] = task.ToString(),
+            ["skillId"] = skill.ToString(), ["number"] = "1",
         };
         var callers = new Dictionary<Caller, (string Scheme, string Value)>
         {
@@ -138,7 +140,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             (select count(*) from message_reactions), (select count(*) from workspace_events), (select count(*) from invitations),
             (select count(*) from agent_registrations where workspace_id is not null), (select count(*) from remote_agents),
             (select count(*) from sessions), (select coalesce(sum(last_seq), 0) from workspaces), (select count(*) from tasks),
-            (select count(*) from task_comments), (select count(*) from task_activity))
+            (select count(*) from task_comments), (select count(*) from task_activity), (select count(*) from skill_versions))
         """);
 
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]

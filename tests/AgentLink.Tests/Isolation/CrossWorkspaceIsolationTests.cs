@@ -52,6 +52,10 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("POST", "/api/v1/workspaces/{workspaceId}/tasks", new { title = "intrusion" }),
         new("POST", "/api/v1/workspaces/{workspaceId}/tasks/bulk", new { taskIds = new[] { "{taskId}" }, status = "done" }),
         new("GET", "/api/v1/tasks/{taskId}"),
+        new("GET", "/api/v1/workspaces/{workspaceId}/skills"),
+        new("POST", "/api/v1/workspaces/{workspaceId}/skills", new { content = "---\nname: intruder\ndescription: x\n---\nbody" }),
+        new("GET", "/api/v1/skills/{skillId}"),
+        new("GET", "/api/v1/skills/{skillId}/versions/{number}"),
         new("PATCH", "/api/v1/tasks/{taskId}", new { title = "defaced", status = "done" }),
         new("POST", "/api/v1/tasks/{taskId}/comments", new { text = "intrusion" }),
     ];
@@ -64,14 +68,15 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         var message = await team.Owner.PostMessageAsync(team.GeneralId, "secret plans");
         var messageId = message.GetProperty("id").GetGuid();
         var taskId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "secret task" })).GetProperty("id").GetGuid();
+        var skillId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills", new { content = "---\nname: secret\ndescription: x\n---\nbody" })).GetProperty("id").GetGuid();
         var outsider = await Stack.Client().SignUpAsync("Outsider");
         await outsider.CreateWorkspaceAsync("Elsewhere");
         var eventsBefore = await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @id", new { id = team.WorkspaceId });
 
         foreach (var probe in Probes)
         {
-            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId);
-            var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId);
+            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1");
+            var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString());
             var (status, problem) = await outsider.TryAsync(new HttpMethod(probe.Method), path, body);
             Assert.True(status == HttpStatusCode.NotFound, $"{probe.Method} {probe.Template} -> {(int)status}");
             Assert.EndsWith("_not_found", problem.GetProperty("code").GetString());
@@ -100,7 +105,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
     public async Task Every_route_with_an_id_has_an_isolation_probe()
     {
         var routes = Stack.ApiServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId"))
+            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId" or "skillId"))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
                 $"{m} {System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!.TrimEnd('/'), ":guid", "")}"))
             .ToHashSet();
