@@ -29,6 +29,7 @@ public static class FunctionsHost
         services.AddSingleton<Messages.ReadPositions>();
         // The agent's task route and the bulk change apply the same change as a person's edit.
         services.AddTransient<Tasks.UpdateTask>();
+        services.AddSingleton<AgentLink.Core.Tasks.TaskChanges>();
         // With an external broker the hooks are how it authenticates agents; they must not be open.
         services.AddOptions<MqttOptions>()
             .Validate(o => o.Broker != BrokerMode.External || !string.IsNullOrEmpty(o.HookSecret),

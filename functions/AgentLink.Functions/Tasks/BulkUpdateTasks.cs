@@ -1,8 +1,9 @@
 using AgentLink.Core.Events;
+using AgentLink.Core.Tasks;
 
 namespace AgentLink.Functions.Tasks;
 
-public sealed class BulkUpdateTasks(NpgsqlDataSource dataSource, UpdateTask update, EventPublisher events, IEventBus bus)
+public sealed class BulkUpdateTasks(NpgsqlDataSource dataSource, TaskChanges changes, EventPublisher events, IEventBus bus)
 {
     public const int MaxTasks = 200;
 
@@ -32,14 +33,14 @@ public sealed class BulkUpdateTasks(NpgsqlDataSource dataSource, UpdateTask upda
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         // In id order, so two bulk changes over the same tasks lock them in the same order.
-        var applied = new List<UpdateTask.Applied>();
+        var applied = new List<TaskApplied>();
         foreach (var taskId in ids)
         {
-            var one = await update.ApplyAsync(conn, tx, taskId, userId, change, asAssignee: false, comment: null, workspaceId, ct);
-            if (one.Refusal is not null)
+            var one = await changes.ApplyAsync(conn, tx, taskId, userId, change.ToEdit(), asAssignee: false, comment: null, workspaceId, ct);
+            if (one.Refusal is { } refusal)
             {
                 await tx.RollbackAsync(ct);
-                return one.Refusal switch
+                return refusal.ToResult() switch
                 {
                     ValidationProblem v => v,
                     ProblemHttpResult p => TypedResults.Problem(p.ProblemDetails.Detail is { } d ? $"Task {taskId}: {d}" : $"Task {taskId} was refused.",

@@ -1,5 +1,7 @@
 using AgentLink.Core.Events;
 
+using AgentLink.Core.Tasks;
+
 namespace AgentLink.Functions.Tasks;
 
 public sealed class CreateTask(NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus)

@@ -1,6 +1,8 @@
 using AgentLink.Core.Events;
 using Microsoft.Extensions.Configuration;
 
+using AgentLink.Core.Tasks;
+
 namespace AgentLink.Functions.Tasks;
 
 public sealed class DispatchTaskDeadlines(NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus, IConfiguration configuration, ILogger<DispatchTaskDeadlines> logger)

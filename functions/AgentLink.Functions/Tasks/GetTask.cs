@@ -1,3 +1,5 @@
+using AgentLink.Core.Tasks;
+
 namespace AgentLink.Functions.Tasks;
 
 public sealed class GetTask(NpgsqlDataSource dataSource)

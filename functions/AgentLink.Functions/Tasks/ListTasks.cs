@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using AgentLink.Core.Tasks;
+
 namespace AgentLink.Functions.Tasks;
 
 public sealed class ListTasks(NpgsqlDataSource dataSource)

@@ -1,4 +1,4 @@
-using AgentLink.Functions.Tasks;
+using AgentLink.Core.Tasks;
 
 namespace AgentLink.Tests.Tasks;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Cronos;
 
-namespace AgentLink.Functions.Tasks;
+namespace AgentLink.Core.Tasks;
 
 /// <summary>
 /// A recurring task's rule: the reference product's <c>rate(N minute|hour|day|week)</c> (N from 1

@@ -1,6 +1,8 @@
 using System.Data;
+using AgentLink.Core.Data;
+using Dapper;
 
-namespace AgentLink.Functions.Tasks;
+namespace AgentLink.Core.Tasks;
 
 public static class TaskStatuses
 {

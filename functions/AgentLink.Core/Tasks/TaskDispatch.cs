@@ -1,8 +1,10 @@
 using System.Data;
+using AgentLink.Core.Data;
+using Dapper;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Events;
 
-namespace AgentLink.Functions.Tasks;
+namespace AgentLink.Core.Tasks;
 
 /// <summary>
 /// Sends a task to its assignee for a reason (assigned, due, reminder), once: an agent gets a typed
