@@ -200,6 +200,20 @@ public sealed class AgentLinkClient : IAsyncDisposable
         return id;
     }
 
+    /// <summary>
+    /// Updates a task assigned to this agent over MQTT (task.update): its status (in_progress,
+    /// pending_review when blocked, done), its result and/or a comment. Returns once committed; a
+    /// task that is not this agent's is refused (an error envelope with not_assignee, and with the
+    /// embedded broker an exception here).
+    /// </summary>
+    public async Task<Guid> UpdateTaskAsync(Guid taskId, string? status = null, string? result = null, string? comment = null, CancellationToken ct = default)
+    {
+        var id = Guid.CreateVersion7();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { id, type = "task.update", data = new { taskId, status, result, comment } }, Json.Options);
+        await PublishReliablyAsync(_agent.Topics.Outbox, payload, ct);
+        return id;
+    }
+
     /// <summary>Publishes raw bytes on the outbox (for tests and tools); returns the broker's answer.</summary>
     public async Task<MqttClientPublishResult> PublishRawAsync(byte[] payload, string? topic = null, CancellationToken ct = default) =>
         await _mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic ?? _agent.Topics.Outbox).WithPayload(payload)

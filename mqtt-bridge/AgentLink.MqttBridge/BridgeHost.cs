@@ -35,6 +35,8 @@ public static class BridgeHost
         }
         services.AddSingleton<AgentRateLimiter>();
         services.AddSingleton<AgentMessageHandler>();
+        services.AddSingleton<TaskUpdateHandler>();
+        services.AddSingleton<AgentLink.Core.Tasks.TaskChanges>();
         services.AddSingleton<AgentPresence>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

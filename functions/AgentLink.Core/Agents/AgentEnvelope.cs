@@ -39,6 +39,9 @@ public static class OutboxTypes
 {
     /// <summary>Post to a channel or DM the agent is a member of. data: {channelId, text, parentId?}.</summary>
     public const string MessagePost = "message.post";
+
+    /// <summary>Update a task assigned to the agent. data: {taskId, status?, result?, comment?}.</summary>
+    public const string TaskUpdate = "task.update";
 }
 
 /// <summary>Why the platform refused what an agent sent; stable, like the HTTP error codes.</summary>
@@ -52,6 +55,11 @@ public static class AgentErrorCodes
     public const string ChannelArchived = "channel_archived";
     public const string RateLimited = "rate_limited";
     public const string NotAuthorized = "not_authorized";
+
+    /// <summary>task.update for a task that is not (or no longer) assigned to this agent.</summary>
+    public const string NotAssignee = "not_assignee";
+
+    public const string TaskNotFound = "task_not_found";
 
     /// <summary>A string holds a NUL (\u0000) character, which cannot be stored.</summary>
     public const string InvalidText = "invalid_text";

@@ -22,7 +22,7 @@ namespace AgentLink.MqttBridge.Inbound;
 /// </summary>
 public sealed class AgentMessageHandler(
     NpgsqlDataSource dataSource, WorkspaceWriter writer, IEventBus bus, AgentRateLimiter rateLimiter, AgentTopics topics,
-    IAgentTransport transport, IOptions<MqttOptions> mqtt, IOptions<ChatLimits> limits, ILogger<AgentMessageHandler> logger)
+    IAgentTransport transport, IOptions<MqttOptions> mqtt, IOptions<ChatLimits> limits, TaskUpdateHandler tasks, ILogger<AgentMessageHandler> logger)
 {
     private sealed record PostRequest(Guid ChannelId, string Text, Guid? ParentId);
 
@@ -106,8 +106,15 @@ public sealed class AgentMessageHandler(
                 Broker.EmbeddedBroker.ReadEnvelopeId(new System.Buffers.ReadOnlySequence<byte>(payload)));
         var parsed = Parse(payload.Span, out var id, out var type, out var data);
         if (parsed is not null) return parsed;
+        if (type == OutboxTypes.TaskUpdate)
+        {
+            if (!rateLimiter.TryTake(agent.UserId))
+                return InboundOutcome.Refuse(AgentErrorCodes.RateLimited,
+                    $"More than {mqtt.Value.AgentMessagesPerSecond:0.##} messages a second; this one was dropped, slow down.", id);
+            return await tasks.HandleAsync(agent, id, data, ct);
+        }
         if (type != OutboxTypes.MessagePost)
-            return InboundOutcome.Refuse(AgentErrorCodes.UnknownType, $"Unknown type '{type}'; known: {OutboxTypes.MessagePost}.", id);
+            return InboundOutcome.Refuse(AgentErrorCodes.UnknownType, $"Unknown type '{type}'; known: {OutboxTypes.MessagePost}, {OutboxTypes.TaskUpdate}.", id);
         var (read, problem) = ReadPost(data);
         if (read is not { } post) return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, problem, id);
         if (!rateLimiter.TryTake(agent.UserId))

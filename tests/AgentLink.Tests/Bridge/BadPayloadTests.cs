@@ -97,7 +97,7 @@ public abstract class BadPayloadTests(BridgeStackFixture fixture)
         var team = await Scenario.TeamAsync(Stack, "Ann");
         await using var agent = await TestAgent.OnboardAsync(Stack, team);
         var id = Guid.NewGuid();
-        await agent.Client.PublishRawAsync(JsonSerializer.SerializeToUtf8Bytes(new { id, type = "task.update", data = new { } }));
+        await agent.Client.PublishRawAsync(JsonSerializer.SerializeToUtf8Bytes(new { id, type = "task.delete", data = new { } }));
         var error = await TestAgent.NextAsync(agent.Errors);
         Assert.Equal(id, error.RefId);
         Assert.Equal("unknown_type", error.Code);

@@ -127,3 +127,50 @@ public sealed class TaskDispatchTests(ManualDeadlinesFixture fixture) : IClassFi
         Assert.DoesNotContain("task.notification", seen);
     }
 }
+
+/// <summary>task.update over MQTT, through both brokers: acknowledged after the commit, once per envelope id, only for the agent's own tasks.</summary>
+public abstract class TaskUpdateOverMqttTests(BridgeStackFixture fixture)
+{
+    private AppStack Stack => fixture.Stack;
+
+    [Fact]
+    public async Task An_agent_updates_its_task_over_MQTT_once_per_id_and_is_refused_for_anyone_elses()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Mqtt");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "mqtt-doer", "Mqtt Doer");
+        await using var other = await TestAgent.OnboardAsync(Stack, team, "mqtt-other", "Mqtt Other");
+        var task = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "Over MQTT", assigneeId = agent.UserId })).GetProperty("id").GetGuid();
+        await using var stream = await Stack.ChannelEventsAsync(team.Owner, team.WorkspaceId);
+        await stream.NextAsync("ready");
+
+        await agent.Client.UpdateTaskAsync(task, status: "in_progress", comment: "Starting");
+        Assert.Equal("in_progress", (await stream.NextAsync("task.updated")).Payload.GetProperty("status").GetString());
+
+        // The same envelope twice (a resend after a lost PUBACK) is written once.
+        var id = Guid.NewGuid();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { id, type = "task.update", data = new { taskId = task, comment = "Halfway" } });
+        await agent.Client.PublishRawAsync(payload);
+        await agent.Client.PublishRawAsync(payload);
+        await agent.Client.UpdateTaskAsync(task, status: "done", result: "Finished over MQTT");
+        // With an external broker the PUBACK comes from the broker, before the bridge's commit.
+        await Stack.EventuallyAsync("select status from tasks where id = @task", new { task }, "done");
+        var details = await team.Owner.GetOkAsync($"/api/v1/tasks/{task}");
+        Assert.Equal("done", details.GetProperty("task").GetProperty("status").GetString());
+        Assert.Equal("Finished over MQTT", details.GetProperty("task").GetProperty("result").GetString());
+        Assert.Equal(["Starting", "Halfway"], details.GetProperty("comments").EnumerateArray().Select(c => c.GetProperty("text").GetString()));
+
+        // Someone else's task, and bad data: refused with a code, nothing written.
+        var refusedId = Guid.NewGuid();
+        await other.Client.PublishRawAsync(JsonSerializer.SerializeToUtf8Bytes(new { id = refusedId, type = "task.update", data = new { taskId = task, status = "cancelled" } }));
+        var error = await TestAgent.NextAsync(other.Errors, e => e.RefId == refusedId);
+        Assert.Equal("not_assignee", error.Code);
+        var badId = Guid.NewGuid();
+        await agent.Client.PublishRawAsync(JsonSerializer.SerializeToUtf8Bytes(new { id = badId, type = "task.update", data = new { taskId = task, status = "finished" } }));
+        Assert.Equal("validation_failed", (await TestAgent.NextAsync(agent.Errors, e => e.RefId == badId)).Code);
+        Assert.Equal("done", (await team.Owner.GetOkAsync($"/api/v1/tasks/{task}")).GetProperty("task").GetProperty("status").GetString());
+    }
+}
+
+public sealed class TaskUpdateOverEmbeddedBrokerTests(EmbeddedBrokerFixture fixture) : TaskUpdateOverMqttTests(fixture), IClassFixture<EmbeddedBrokerFixture>;
+
+public sealed class TaskUpdateOverMosquittoTests(MosquittoFixture fixture) : TaskUpdateOverMqttTests(fixture), IClassFixture<MosquittoFixture>;
