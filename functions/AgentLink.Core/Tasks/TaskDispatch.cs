@@ -54,6 +54,36 @@ public static class TaskDispatch
         return new Sent(null, e);
     }
 
+    // Open tasks of the agent, except those it still has an undelivered envelope about (those arrive anyway).
+    private const string OpenSql = """
+        where t.assignee_id = @agentId and t.archived_at is null and t.status not in ('done', 'cancelled')
+          and not exists (select 1 from agent_outbox o where o.agent_user_id = @agentId and o.delivered_at is null
+                          and o.payload -> 'data' -> 'task' ->> 'id' = t.id::text)
+        order by t.due_at nulls last, t.number
+        limit 200
+        """;
+
+    /// <summary>
+    /// An agent back from offline gets its open tasks again, once: a <c>task.open</c> envelope each
+    /// ({reason: "reconnected", task, overdue, channelId}), queued before its backlog is flushed.
+    /// Returns how many were queued.
+    /// </summary>
+    public static async Task<int> ResendOpenAsync(Npgsql.NpgsqlDataSource dataSource, Guid agentId, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var open = await TaskQueries.QueryAsync(conn, OpenSql, new { agentId }, ct, tx);
+        var now = DateTime.UtcNow;
+        foreach (var task in open)
+        {
+            var envelope = AgentEnvelope.Create(task.WorkspaceId, "task.open",
+                new { reason = "reconnected", task, overdue = task.DueAt < now, channelId = task.ChannelId });
+            await conn.ExecuteAsync(Cmd.For(OutboxSql, new { id = envelope.Id, workspaceId = task.WorkspaceId, agentId, payload = envelope.ToJson() }, ct, tx));
+        }
+        await tx.CommitAsync(ct);
+        return open.Count;
+    }
+
     /// <summary>After the commit: wake the bridge for the agents, publish the people's events.</summary>
     public static async Task DeliverAsync(IEnumerable<Sent?> sent, IEventBus bus, EventPublisher events, CancellationToken ct)
     {

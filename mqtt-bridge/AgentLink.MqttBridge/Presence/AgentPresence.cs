@@ -20,11 +20,14 @@ public sealed class AgentPresence(NpgsqlDataSource dataSource, IEventBus bus, Ou
     public static readonly string[] States = ["online", "busy", "away", "offline"];
 
     // Returns the status before the update, so only real transitions are announced.
+    // The old status comes from a locked subquery in FROM, read before the row changes. (A CTE read in
+    // RETURNING sees the row already updated by this very statement, skips it, and gave null: every
+    // report looked like a change and a return from offline went unnoticed.)
     private const string SetSql = """
-        with before as (select status from remote_agents where user_id = @userId for update)
-        update remote_agents set status = @status, last_seen = now()
-        where user_id = @userId
-        returning (select status from before) as previous, last_seen
+        update remote_agents ra set status = @status, last_seen = now()
+        from (select user_id, status from remote_agents where user_id = @userId for update) before
+        where ra.user_id = before.user_id
+        returning before.status as previous, ra.last_seen
         """;
 
     /// <summary>Reads a status payload: {"state": "online"|"busy"|"away"|"offline"}. Null when it is not one.</summary>
@@ -50,12 +53,20 @@ public sealed class AgentPresence(NpgsqlDataSource dataSource, IEventBus bus, Ou
     public async Task SetAsync(AgentIdentity agent, string status, CancellationToken ct = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var row = await conn.QuerySingleOrDefaultAsync<(string? Previous, DateTime LastSeen)?>(Cmd.For(SetSql, new { userId = agent.UserId, status }, ct));
-        if (row is not { } r || r.Previous == status) return;
+        var r = await conn.QuerySingleOrDefaultAsync<Transition>(Cmd.For(SetSql, new { userId = agent.UserId, status }, ct));
+        if (r is null || r.Previous == status) return;
         await AnnounceAsync(agent.WorkspaceId, agent.UserId, status, r.LastSeen);
-        // Back from offline: its backlog goes out now rather than at the next sweep.
-        if (r.Previous == "offline") dispatcher.Kick(agent.UserId);
+        // Back from offline: its open tasks are sent again (once per return), then its backlog
+        // goes out now rather than at the next sweep.
+        if (r.Previous == "offline")
+        {
+            try { await AgentLink.Core.Tasks.TaskDispatch.ResendOpenAsync(dataSource, agent.UserId, ct); }
+            catch (Exception ex) when (!ct.IsCancellationRequested) { logger.LogWarning(ex, "Could not resend the open tasks of agent {AgentId}", agent.AgentId); }
+            dispatcher.Kick(agent.UserId);
+        }
     }
+
+    private sealed record Transition(string? Previous, DateTime LastSeen);
 
     private Task AnnounceAsync(Guid workspaceId, Guid userId, string status, DateTime lastSeen) =>
         AgentPresenceEvents.AnnounceAsync(bus, workspaceId, userId, status, lastSeen, logger);

@@ -95,6 +95,31 @@ public sealed class TaskDispatchTests(ManualDeadlinesFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task An_agent_back_from_offline_gets_its_open_tasks_again_once()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Returning");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "returner", "Returner");
+        Guid Create(string title) => team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks",
+            new { title, assigneeId = agent.UserId }).Result.GetProperty("id").GetGuid();
+        var open = Create("still open");
+        var finished = Create("finished");
+        await TestAgent.UntilAsync(agent.Tasks, e => Key(e).Task == finished);
+        await team.Owner.OkAsync(HttpMethod.Patch, $"/api/v1/tasks/{finished}", new { status = "done" });
+
+        await agent.Client.DisconnectAsync();
+        await Stack.EventuallyAsync("select status from remote_agents where user_id = @id", new { id = agent.UserId }, "offline");
+        var client = agent.NewClient();
+        await client.ConnectAsync();
+        var marker = Create("after the return");
+        var got = await TestAgent.UntilAsync(agent.Tasks, e => Key(e) == ("task.assigned", marker), TimeSpan.FromSeconds(15));
+        var resent = got.Where(e => e.Type == "task.open").ToList();
+        var again = Assert.Single(resent);
+        Assert.Equal(open, Key(again).Task);
+        Assert.Equal("reconnected", again.Reason);
+        Assert.False(again.Data.GetProperty("overdue").GetBoolean());
+    }
+
+    [Fact]
     public async Task An_agent_offline_at_assignment_gets_its_tasks_in_order_when_it_is_back_and_a_person_gets_a_notification()
     {
         var team = await Scenario.TeamAsync(Stack, "Offline");
