@@ -104,6 +104,12 @@ public sealed class AgentLinkClient : IAsyncDisposable
     /// </summary>
     public event Func<InboxEnvelope, Task>? TaskReceived;
 
+    /// <summary>
+    /// A skill: <c>skill.assigned</c> (data: {skillId, name, version, description, contentHash, content | fetchUrl})
+    /// or <c>skill.revoked</c> ({skillId, name}). Acknowledge an assigned one with <see cref="AcknowledgeSkillAsync"/>.
+    /// </summary>
+    public event Func<InboxEnvelope, Task>? SkillReceived;
+
     /// <summary>The platform refused something this agent sent.</summary>
     public event Func<AgentError, Task>? ErrorReceived;
 
@@ -214,6 +220,13 @@ public sealed class AgentLinkClient : IAsyncDisposable
         return id;
     }
 
+    /// <summary>Tells the platform a skill.assigned envelope was received and applied: its delivery becomes 'delivered'.</summary>
+    public async Task AcknowledgeSkillAsync(Guid skillId, Guid envelopeId, CancellationToken ct = default)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { id = Guid.CreateVersion7(), type = "skill.ack", data = new { skillId, envelopeId } }, Json.Options);
+        await PublishReliablyAsync(_agent.Topics.Outbox, payload, ct);
+    }
+
     /// <summary>Publishes raw bytes on the outbox (for tests and tools); returns the broker's answer.</summary>
     public async Task<MqttClientPublishResult> PublishRawAsync(byte[] payload, string? topic = null, CancellationToken ct = default) =>
         await _mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic ?? _agent.Topics.Outbox).WithPayload(payload)
@@ -311,6 +324,10 @@ public sealed class AgentLinkClient : IAsyncDisposable
         else if (envelope.Type.StartsWith("task.", StringComparison.Ordinal))
         {
             if (TaskReceived is { } onTask) await onTask(envelope);
+        }
+        else if (envelope.Type.StartsWith("skill.", StringComparison.Ordinal))
+        {
+            if (SkillReceived is { } onSkill) await onSkill(envelope);
         }
         else if (MessageReceived is { } onMessage)
         {

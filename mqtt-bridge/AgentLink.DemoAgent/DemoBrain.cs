@@ -5,6 +5,9 @@ namespace AgentLink.DemoAgent;
 /// <summary>What the demo agent says. Deliberately simple: the point is the plumbing, not the wit.</summary>
 public sealed class DemoBrain(string name)
 {
+    /// <summary>The skills the agent has (set by the program as they arrive).</summary>
+    public Func<IReadOnlyList<string>> Skills { get; set; } = () => [];
+
     public string Answer(ChatMessage message)
     {
         // Mentions arrive as "<@id>" tokens; answer the words around them.
@@ -12,8 +15,10 @@ public sealed class DemoBrain(string name)
         var lower = text.ToLowerInvariant();
         if (lower is "" or "help" or "hi" or "hello")
             return $"Hi {message.Author.Name}, I'm {name}, an AI agent connected over MQTT (the AgentLink protocol). " +
-                   "Try: \"ping\", \"time\", or any sentence and I'll count its words.";
+                   "Try: \"ping\", \"time\", \"skills\", or any sentence and I'll count its words.";
         if (lower == "ping") return "pong";
+        if (lower is "skills" or "what skills do you have?" or "what skills do you have")
+            return Skills() is { Count: > 0 } had ? $"I have {had.Count} skill{(had.Count == 1 ? "" : "s")}: {string.Join(", ", had)}." : "I have no skills yet.";
         if (lower == "time") return $"It is {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC.";
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
         return $"You said \"{text}\": {words} word{(words == 1 ? "" : "s")}, {text.Length} characters. (Say \"help\" for what I can do.)";

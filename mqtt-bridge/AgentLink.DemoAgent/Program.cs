@@ -79,6 +79,16 @@ client.TaskReceived += async envelope =>
         await client.SetStatusAsync("online");
     }
 };
+// Skills: acknowledge each one received, so its delivery shows as delivered.
+var skills = new System.Collections.Concurrent.ConcurrentDictionary<Guid, string>();
+client.SkillReceived += async envelope =>
+{
+    var skillId = envelope.Data.GetProperty("skillId").GetGuid();
+    if (envelope.Type == "skill.revoked") { skills.TryRemove(skillId, out _); return; }
+    skills[skillId] = envelope.Data.GetProperty("name").GetString() ?? "";
+    await client.AcknowledgeSkillAsync(skillId, envelope.Id, stop.Token);
+};
+brain.Skills = () => skills.Values.Order().ToList();
 client.ErrorReceived += error =>
 {
     Console.Error.WriteLine($"demo-agent: the platform refused a message: {error.Code}: {error.Reason}");

@@ -36,6 +36,7 @@ public static class BridgeHost
         services.AddSingleton<AgentRateLimiter>();
         services.AddSingleton<AgentMessageHandler>();
         services.AddSingleton<TaskUpdateHandler>();
+        services.AddSingleton<SkillAckHandler>();
         services.AddSingleton<AgentLink.Core.Tasks.TaskChanges>();
         services.AddSingleton<AgentPresence>();
         services.AddSingleton<OutboxDispatcher>();

@@ -42,6 +42,9 @@ public static class OutboxTypes
 
     /// <summary>Update a task assigned to the agent. data: {taskId, status?, result?, comment?}.</summary>
     public const string TaskUpdate = "task.update";
+
+    /// <summary>The agent has a delivered skill. data: {skillId, envelopeId} (the skill.assigned envelope's id).</summary>
+    public const string SkillAck = "skill.ack";
 }
 
 /// <summary>Why the platform refused what an agent sent; stable, like the HTTP error codes.</summary>

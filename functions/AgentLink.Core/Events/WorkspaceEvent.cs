@@ -47,6 +47,8 @@ public static class EventTypes
     public const string TaskNotification = "task.notification";
     public const string SkillCreated = "skill.created";
     public const string SkillUpdated = "skill.updated";
+    /// <summary>A skill assignment's delivery status changed: {skillId, agentUserId, version, status}.</summary>
+    public const string SkillDelivery = "skill.delivery";
     public const string ReactionsChanged = "reaction.changed";
     public const string ThreadUpdated = "thread.updated";
     public const string ReadUpdated = "read.updated";

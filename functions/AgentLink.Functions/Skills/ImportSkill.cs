@@ -2,7 +2,8 @@ using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Skills;
 
-public sealed class ImportSkill(NpgsqlDataSource dataSource, EventPublisher events)
+public sealed class ImportSkill(NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus,
+    Microsoft.Extensions.Options.IOptions<AgentLink.Core.Options.MqttOptions> mqtt)
 {
     public sealed record Request(string? Content);
 
@@ -50,12 +51,17 @@ public sealed class ImportSkill(NpgsqlDataSource dataSource, EventPublisher even
             skillId, skill.Description, skill.Version, skill.License, metadata = System.Text.Json.JsonSerializer.Serialize(skill.Metadata),
             body = skill.Body, content = skill.Content, hash = skill.ContentHash, userId,
         }, ct, tx));
+        // A new version goes to every agent that has the skill (pending again until acknowledged).
+        var assigned = (await conn.QueryAsync<Guid>(Cmd.For("select agent_user_id from skill_assignments where skill_id = @skillId", new { skillId }, ct, tx))).ToList();
+        foreach (var agentId in assigned)
+            await AgentLink.Core.Skills.SkillDelivery.SendAsync(conn, tx, skillId, agentId, null, Math.Max(1024, mqtt.Value.MaxPayloadBytes - 4096), $"{req.Scheme}://{req.Host}", ct);
         var view = (await SkillQueries.QueryAsync(conn, "where s.id = @skillId", new { skillId }, ct, tx)).Single();
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
         var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, latest == 0 ? EventTypes.SkillCreated : EventTypes.SkillUpdated, null, null,
             new { view.Id, view.Name, view.Description, view.LatestVersion, view.ContentHash }, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
+        await AgentLink.Core.Agents.AgentOutbox.SignalAsync(bus, assigned);
         return latest == 0 ? TypedResults.Created($"/api/v1/skills/{skillId}", view) : TypedResults.Ok(view);
     }
 }

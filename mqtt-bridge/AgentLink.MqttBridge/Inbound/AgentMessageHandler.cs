@@ -22,7 +22,8 @@ namespace AgentLink.MqttBridge.Inbound;
 /// </summary>
 public sealed class AgentMessageHandler(
     NpgsqlDataSource dataSource, WorkspaceWriter writer, IEventBus bus, AgentRateLimiter rateLimiter, AgentTopics topics,
-    IAgentTransport transport, IOptions<MqttOptions> mqtt, IOptions<ChatLimits> limits, TaskUpdateHandler tasks, ILogger<AgentMessageHandler> logger)
+    IAgentTransport transport, IOptions<MqttOptions> mqtt, IOptions<ChatLimits> limits, TaskUpdateHandler tasks,
+    SkillAckHandler skills, ILogger<AgentMessageHandler> logger)
 {
     private sealed record PostRequest(Guid ChannelId, string Text, Guid? ParentId);
 
@@ -113,8 +114,10 @@ public sealed class AgentMessageHandler(
                     $"More than {mqtt.Value.AgentMessagesPerSecond:0.##} messages a second; this one was dropped, slow down.", id);
             return await tasks.HandleAsync(agent, id, data, ct);
         }
+        if (type == OutboxTypes.SkillAck) return await skills.HandleAsync(agent, id, data, ct);
         if (type != OutboxTypes.MessagePost)
-            return InboundOutcome.Refuse(AgentErrorCodes.UnknownType, $"Unknown type '{type}'; known: {OutboxTypes.MessagePost}, {OutboxTypes.TaskUpdate}.", id);
+            return InboundOutcome.Refuse(AgentErrorCodes.UnknownType,
+                $"Unknown type '{type}'; known: {OutboxTypes.MessagePost}, {OutboxTypes.TaskUpdate}, {OutboxTypes.SkillAck}.", id);
         var (read, problem) = ReadPost(data);
         if (read is not { } post) return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, problem, id);
         if (!rateLimiter.TryTake(agent.UserId))

@@ -46,7 +46,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             // Not a session of the caller's: revoking it must not sign the fuzzer out.
             ["sessionId"] = Guid.NewGuid().ToString(),
             ["taskId"] = task.ToString(),
-            ["skillId"] = skill.ToString(), ["number"] = "1",
+            ["skillId"] = skill.ToString(), ["number"] = "1", ["agentUserId"] = Guid.NewGuid().ToString(),
         };
         var callers = new Dictionary<Caller, (string Scheme, string Value)>
         {
@@ -140,7 +140,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             (select count(*) from message_reactions), (select count(*) from workspace_events), (select count(*) from invitations),
             (select count(*) from agent_registrations where workspace_id is not null), (select count(*) from remote_agents),
             (select count(*) from sessions), (select coalesce(sum(last_seq), 0) from workspaces), (select count(*) from tasks),
-            (select count(*) from task_comments), (select count(*) from task_activity), (select count(*) from skill_versions))
+            (select count(*) from task_comments), (select count(*) from task_activity), (select count(*) from skill_versions), (select count(*) from skill_assignments))
         """);
 
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]

@@ -32,6 +32,8 @@ public sealed class TestAgent : IAsyncDisposable
 
     public Channel<InboxEnvelope> Tasks { get; } = Channel.CreateUnbounded<InboxEnvelope>();
 
+    public Channel<InboxEnvelope> Skills { get; } = Channel.CreateUnbounded<InboxEnvelope>();
+
     public static async Task<TestAgent> OnboardAsync(
         AppStack stack, Scenario.Team team, string agentId = "helper", string name = "Helper", bool connect = true, AgentLinkClientOptions? options = null)
     {
@@ -53,6 +55,7 @@ public sealed class TestAgent : IAsyncDisposable
         client.ChannelMessageReceived += e => { ChannelMessages.Writer.TryWrite(e); return Task.CompletedTask; };
         client.ErrorReceived += e => { Errors.Writer.TryWrite(e); return Task.CompletedTask; };
         client.TaskReceived += e => { Tasks.Writer.TryWrite(e); return Task.CompletedTask; };
+        client.SkillReceived += e => { Skills.Writer.TryWrite(e); return Task.CompletedTask; };
         _clients.Add(client);
         Client = client;
         return client;

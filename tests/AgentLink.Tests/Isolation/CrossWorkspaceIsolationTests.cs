@@ -56,6 +56,9 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("POST", "/api/v1/workspaces/{workspaceId}/skills", new { content = "---\nname: intruder\ndescription: x\n---\nbody" }),
         new("GET", "/api/v1/skills/{skillId}"),
         new("GET", "/api/v1/skills/{skillId}/versions/{number}"),
+        new("GET", "/api/v1/skills/{skillId}/assignments"),
+        new("POST", "/api/v1/skills/{skillId}/assignments", new { agentUserId = "{userId}" }),
+        new("DELETE", "/api/v1/skills/{skillId}/assignments/{agentUserId}"),
         new("PATCH", "/api/v1/tasks/{taskId}", new { title = "defaced", status = "done" }),
         new("POST", "/api/v1/tasks/{taskId}/comments", new { text = "intrusion" }),
     ];
@@ -75,7 +78,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
 
         foreach (var probe in Probes)
         {
-            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1");
+            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1").Replace("{agentUserId}", member.UserId.ToString());
             var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString());
             var (status, problem) = await outsider.TryAsync(new HttpMethod(probe.Method), path, body);
             Assert.True(status == HttpStatusCode.NotFound, $"{probe.Method} {probe.Template} -> {(int)status}");

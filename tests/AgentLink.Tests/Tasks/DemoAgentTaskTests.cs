@@ -49,5 +49,16 @@ public sealed class DemoAgentTaskTests(EmbeddedBrokerFixture fixture) : IClassFi
         var details = await team.Owner.GetOkAsync($"/api/v1/tasks/{reviewed}");
         Assert.Contains("a person decides", details.GetProperty("task").GetProperty("result").GetString());
         Assert.Equal("Picked it up.", details.GetProperty("comments")[0].GetProperty("text").GetString());
+
+        // A skill: the demo agent acknowledges it (delivered) and says which it has when asked.
+        var skillId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills",
+            new { content = "---\nname: changelog-writer\ndescription: Writes changelogs.\n---\nWrite the changelog.\n" })).GetProperty("id").GetGuid();
+        await team.Owner.PostOkAsync($"/api/v1/skills/{skillId}/assignments", new { agentUserId });
+        await Stack.EventuallyAsync("select status from skill_assignments where skill_id = @skillId", new { skillId }, "delivered", TimeSpan.FromSeconds(15));
+        var dm = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/dms", new { userId = agentUserId })).GetProperty("id").GetGuid();
+        await team.Owner.PostMessageAsync(dm, "skills");
+        var answer = await stream.NextAsync(e => e.Type == "message.created" && e.Payload.GetProperty("channelId").GetGuid() == dm
+            && e.Payload.GetProperty("author").GetProperty("id").GetGuid() == agentUserId, TimeSpan.FromSeconds(15));
+        Assert.Equal("I have 1 skill: changelog-writer.", answer.Payload.GetProperty("text").GetString());
     }
 }

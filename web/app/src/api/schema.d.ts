@@ -125,6 +125,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agents/me/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The skills assigned to this registration's agents, each with the SKILL.md of the version sent (and its delivery status). */
+        get: operations["AgentSkills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/me/skills/{skillId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One assigned skill's SKILL.md (the fetch URL of a skill.assigned too large to send inline). */
+        get: operations["AgentSkill"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents/register": {
         parameters: {
             query?: never;
@@ -623,6 +657,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/skills/{skillId}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agents a skill is assigned to, with the version sent and its delivery status (pending, delivered, failed). */
+        get: operations["ListSkillAssignments"];
+        put?: never;
+        /** Assigns a skill to an agent of its workspace (owners, admins and members): its latest version goes to the agent's inbox; delivery is pending until the agent acknowledges. */
+        post: operations["AssignSkill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/skills/{skillId}/assignments/{agentUserId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Takes a skill from an agent: skill.revoked goes to its inbox. */
+        delete: operations["UnassignSkill"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/skills/{skillId}/versions/{number}": {
         parameters: {
             query?: never;
@@ -982,6 +1051,19 @@ export interface components {
                 channelIds: string[];
             }[];
         };
+        AgentSkillsAgentSkill: {
+            /** Format: uuid */
+            skillId: string;
+            /** Format: uuid */
+            agentUserId: string;
+            agentId: string;
+            name: string;
+            version: number;
+            description: string;
+            status: string;
+            content: string;
+            contentHash: string;
+        };
         RegisterAgentRequest: {
             agentName?: string | null;
             frameworkType?: string | null;
@@ -1078,6 +1160,10 @@ export interface components {
             password?: string | null;
             name?: string | null;
         };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
+        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -1101,10 +1187,6 @@ export interface components {
                 name: string;
                 kind: string;
             } | null;
-        };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
         };
         AddChannelMemberRequest: {
             /** Format: uuid */
@@ -1407,6 +1489,22 @@ export interface components {
                 createdAt: string;
             }[];
         };
+        SkillAssignmentsAssignRequest: {
+            /** Format: uuid */
+            agentUserId?: string | null;
+        };
+        SkillAssignmentsAssignmentView: {
+            /** Format: uuid */
+            agentUserId: string;
+            agentName: string;
+            version: number;
+            status: string;
+            error: string | null;
+            /** Format: date-time */
+            assignedAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+        };
         GetSkillVersionContent: {
             number: number;
             content: string;
@@ -1640,6 +1738,27 @@ export interface components {
                 deletedAt: string | null;
             }[];
         };
+        ListSkillsResult: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                name: string;
+                description: string;
+                version: string | null;
+                license: string | null;
+                metadata: unknown;
+                latestVersion: number;
+                contentHash: string;
+                body: string;
+                content: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
         ImportSkillRequest: {
             content?: string | null;
         };
@@ -1662,26 +1781,25 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        ListSkillsResult: {
-            items: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                workspaceId: string;
-                name: string;
-                description: string;
-                version: string | null;
-                license: string | null;
-                metadata: unknown;
-                latestVersion: number;
-                contentHash: string;
-                body: string;
-                content: string;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                updatedAt: string;
-            }[];
+        CreateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            recurrence?: string | null;
+            timeZone?: string | null;
+            recurrenceCap?: string | number | null;
         };
         ListTasksPage: {
             items: {
@@ -1736,26 +1854,6 @@ export interface components {
                 } | null;
             }[];
             nextAfter: number | null;
-        };
-        CreateTaskRequest: {
-            title?: string | null;
-            description?: string | null;
-            status?: string | null;
-            priority?: string | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: date-time */
-            dueAt?: string | null;
-            /** Format: date-time */
-            startAt?: string | null;
-            /** Format: uuid */
-            channelId?: string | null;
-            /** Format: uuid */
-            parentId?: string | null;
-            labels?: string[] | null;
-            recurrence?: string | null;
-            timeZone?: string | null;
-            recurrenceCap?: string | number | null;
         };
         BulkUpdateTasksRequest: {
             taskIds?: string[] | null;
@@ -2223,6 +2321,87 @@ export interface operations {
             };
             /** @description No or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AgentSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        skillId: string;
+                        /** Format: uuid */
+                        agentUserId: string;
+                        agentId: string;
+                        name: string;
+                        version: number;
+                        description: string;
+                        status: string;
+                        content: string;
+                        contentHash: string;
+                    }[];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AgentSkill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                skillId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentSkillsAgentSkill"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3926,6 +4105,158 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GetSkillDetails"];
                 };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListSkillAssignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                skillId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        agentUserId: string;
+                        agentName: string;
+                        version: number;
+                        status: string;
+                        error: string | null;
+                        /** Format: date-time */
+                        assignedAt: string;
+                        /** Format: date-time */
+                        deliveredAt: string | null;
+                    }[];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AssignSkill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                skillId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillAssignmentsAssignRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillAssignmentsAssignmentView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UnassignSkill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                skillId: string;
+                agentUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No or invalid credentials */
             401: {

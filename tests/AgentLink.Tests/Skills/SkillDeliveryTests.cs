@@ -1,0 +1,74 @@
+using System.Net;
+using AgentLink.Client;
+using AgentLink.Tests.Infrastructure;
+
+namespace AgentLink.Tests.Skills;
+
+/// <summary>Skills to agents: skill.assigned on the inbox, pending until skill.ack, a new version again, skill.revoked on unassign.</summary>
+public sealed class SkillDeliveryTests(EmbeddedBrokerFixture fixture) : IClassFixture<EmbeddedBrokerFixture>
+{
+    private AppStack Stack => fixture.Stack;
+
+    private const string Skill = "---\nname: triage\ndescription: Triage incoming bugs.\n---\n# Triage\nLabel each bug by area.\n";
+
+    private async Task<string> StatusAsync(ApiClient who, Guid skillId, Guid agentUserId) =>
+        (await who.GetOkAsync($"/api/v1/skills/{skillId}/assignments")).EnumerateArray()
+            .Single(a => a.GetProperty("agentUserId").GetGuid() == agentUserId).GetProperty("status").GetString()!;
+
+    [Fact]
+    public async Task An_assigned_skill_is_delivered_acknowledged_updated_and_revoked_and_an_offline_agent_gets_it_on_return()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Skills");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "triager", "Triager");
+        await using var sleeper = await TestAgent.OnboardAsync(Stack, team, "sleeper", "Sleeper");
+        await sleeper.Client.DisconnectAsync();
+        var skillId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills", new { content = Skill })).GetProperty("id").GetGuid();
+        await using var stream = await Stack.ChannelEventsAsync(team.Owner, team.WorkspaceId);
+        await stream.NextAsync("ready");
+
+        var assigned = await team.Owner.PostOkAsync($"/api/v1/skills/{skillId}/assignments", new { agentUserId = agent.UserId });
+        Assert.Equal("pending", assigned.GetProperty("status").GetString());
+        var delivery = await TestAgent.NextAsync(agent.Skills, e => e.Type == "skill.assigned");
+        Assert.Equal("triage", delivery.Data.GetProperty("name").GetString());
+        Assert.Equal(Skill, delivery.Data.GetProperty("content").GetString());
+        Assert.Equal("pending", await StatusAsync(team.Owner, skillId, agent.UserId));
+
+        await agent.Client.AcknowledgeSkillAsync(skillId, delivery.Id);
+        var told = await stream.NextAsync(e => e.Type == "skill.delivery" && e.Payload.GetProperty("status").GetString() == "delivered");
+        Assert.Equal(agent.UserId, told.Payload.GetProperty("agentUserId").GetGuid());
+        Assert.Equal("delivered", await StatusAsync(team.Owner, skillId, agent.UserId));
+
+        // A new version goes out again and is pending until acknowledged; an ack of the old envelope changes nothing.
+        await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills", new { content = Skill + "Close duplicates.\n" });
+        var second = await TestAgent.NextAsync(agent.Skills, e => e.Type == "skill.assigned");
+        Assert.Equal(2, second.Data.GetProperty("version").GetInt32());
+        await agent.Client.AcknowledgeSkillAsync(skillId, delivery.Id);
+        Assert.Equal("pending", await StatusAsync(team.Owner, skillId, agent.UserId));
+        await agent.Client.AcknowledgeSkillAsync(skillId, second.Id);
+        await stream.NextAsync(e => e.Type == "skill.delivery" && e.Payload.GetProperty("version").GetInt32() == 2 && e.Payload.GetProperty("status").GetString() == "delivered");
+
+        // The agent lists its skills with its key.
+        var key = new ApiClient(new HttpClient { BaseAddress = new Uri(Stack.WebUrl) });
+        key.Http.DefaultRequestHeaders.Authorization = new("Bearer", agent.Registration.ApiKey);
+        var mine = await key.GetOkAsync("/api/v1/agents/me/skills");
+        Assert.Equal(2, mine[0].GetProperty("version").GetInt32());
+        Assert.Equal("delivered", mine[0].GetProperty("status").GetString());
+
+        // Offline when assigned: it arrives on return, and is pending until then.
+        await team.Owner.PostOkAsync($"/api/v1/skills/{skillId}/assignments", new { agentUserId = sleeper.UserId });
+        Assert.Equal("pending", await StatusAsync(team.Owner, skillId, sleeper.UserId));
+        await sleeper.NewClient().ConnectAsync();
+        var late = await TestAgent.NextAsync(sleeper.Skills, e => e.Type == "skill.assigned", TimeSpan.FromSeconds(15));
+        await sleeper.Client.AcknowledgeSkillAsync(skillId, late.Id);
+        await Stack.EventuallyAsync("select status from skill_assignments where agent_user_id = @id", new { id = sleeper.UserId }, "delivered");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await team.Owner.SendAsync(HttpMethod.Delete, $"/api/v1/skills/{skillId}/assignments/{agent.UserId}")).StatusCode);
+        var revoked = await TestAgent.NextAsync(agent.Skills, e => e.Type == "skill.revoked");
+        Assert.Equal(skillId, revoked.Data.GetProperty("skillId").GetGuid());
+        Assert.Empty((await key.GetOkAsync("/api/v1/agents/me/skills")).EnumerateArray());
+
+        var (status, problem) = await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/skills/{skillId}/assignments", new { agentUserId = team.Owner.UserId });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("agentUserId", out _));
+    }
+}
