@@ -18,6 +18,7 @@ export type Invite = Schemas["CreateInviteInviteView"];
 export type SearchResult = Schemas["SearchMessagesResult"];
 export type TaskItem = Schemas["TaskView"];
 export type TaskDetails = Schemas["GetTaskDetails"];
+export type SkillItem = Schemas["SkillView"];
 
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
 

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiError, describe, unwrap, type Channel, type Member, type Message, type User, type Workspace } from "../api/client";
 import { hub } from "../live/hub";
 import { fromEvent } from "../lib/messages";
-import { channelPath, tasksPath } from "../lib/routes";
+import { channelPath, skillsPath, tasksPath } from "../lib/routes";
 import { navigate } from "../router";
 import { NotFound } from "../pages/NotFound";
 import { ChannelPane } from "./ChannelPane";
@@ -18,12 +18,15 @@ import { ThreadPanel } from "./ThreadPanel";
 import { ThreadsPanel } from "./ThreadsPanel";
 import { TaskPanel } from "./TaskPanel";
 import { TasksPane } from "./TasksPane";
+import { SkillsPane } from "./SkillsPane";
 import { useNotifications } from "./notifications";
 
 interface Props {
   me: User; workspaceId: string; channelId?: string; onSignOut: () => void; onProfile: (user: User) => void;
   /** The tasks view instead of a channel (with a task open beside it). */
   tasks?: { taskId?: string };
+  /** The skills library instead of a channel. */
+  skills?: { skillId?: string };
 }
 
 const ERROR_SHOWN_MS = 6000;
@@ -33,7 +36,7 @@ const ERROR_SHOWN_MS = 6000;
  * loads its state once they are ready, so nothing that happens in between is missed (a claimed
  * agent joining while the page loads appears without a reload).
  */
-export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfile, tasks }: Props) {
+export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfile, tasks, skills }: Props) {
   const [workspace, setWorkspace] = useState<Workspace | undefined>();
   const [missing, setMissing] = useState(false);
   const [members, setMembers] = useState<Member[]>([]);
@@ -125,7 +128,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
 
   // No channel in the address (or one that is gone): go to #general, replacing the address.
   useEffect(() => {
-    if (!workspace || channels.length === 0 || current || tasks) return;
+    if (!workspace || channels.length === 0 || current || tasks || skills) return;
     const fallback = channels.find((c) => c.name === "general" && c.isMember) ?? channels.find((c) => c.isMember) ?? channels[0];
     navigate(channelPath(workspaceId, fallback.id), { replace: true });
   }, [workspace, channels, current, workspaceId]);
@@ -222,9 +225,15 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
           onSelect={select} onOpenDm={openDm} onNewChannel={() => openDialog("channel")} onInvite={() => openDialog("invite")} onSignOut={onSignOut}
           onBrowse={() => openDialog("browse")} onPeople={() => openDialog("people")} onAgents={() => openDialog("agents")} onSettings={() => openDialog("settings")}
           onThreads={() => { setDrawer(false); setThreadRoot(undefined); setSearching(undefined); setThreadsOpen(true); if (tasks) navigate(`/w/${workspaceId}`); }}
-          onTasks={() => { setDrawer(false); navigate(tasksPath(workspaceId)); }} tasksOpen={!!tasks} />
+          onTasks={() => { setDrawer(false); navigate(tasksPath(workspaceId)); }} tasksOpen={!!tasks}
+          onSkills={() => { setDrawer(false); navigate(skillsPath(workspaceId)); }} skillsOpen={!!skills} />
         {drawer && <button type="button" className="scrim" aria-label="Close the sidebar" onClick={() => setDrawer(false)} />}
-        {tasks ? <TasksPane channels={channels} openTaskId={tasks.taskId} header={
+        {skills ? <SkillsPane openSkillId={skills.skillId} header={
+            <header className="channel-header">
+              <button type="button" className="icon menu" aria-label="Open the sidebar" aria-expanded={drawer} data-testid="menu" onClick={() => setDrawer(true)}>☰</button>
+              <h1 data-testid="channel-title">Skills</h1>
+            </header>} />
+          : tasks ? <TasksPane channels={channels} openTaskId={tasks.taskId} header={
             <header className="channel-header">
               <button type="button" className="icon menu" aria-label="Open the sidebar" aria-expanded={drawer} data-testid="menu" onClick={() => setDrawer(true)}>☰</button>
               <h1 data-testid="channel-title">Tasks</h1>
@@ -233,9 +242,9 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
             thinking={thinking} highlight={highlight} onHighlighted={clearHighlight} />
           : <main className="channel center muted">Loading…</main>}
         {tasks?.taskId && <TaskPanel key={tasks.taskId} taskId={tasks.taskId} />}
-        {!tasks && threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
-        {!tasks && !threadRoot && searching && <SearchPanel query={searching} channels={channels} onOpen={openResult} onClose={() => setSearching(undefined)} />}
-        {!tasks && !threadRoot && !searching && threadsOpen && <ThreadsPanel channels={channels} onOpen={openThreadOf} onClose={() => setThreadsOpen(false)} />}
+        {!tasks && !skills && threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
+        {!tasks && !skills && !threadRoot && searching && <SearchPanel query={searching} channels={channels} onOpen={openResult} onClose={() => setSearching(undefined)} />}
+        {!tasks && !skills && !threadRoot && !searching && threadsOpen && <ThreadsPanel channels={channels} onOpen={openThreadOf} onClose={() => setThreadsOpen(false)} />}
         {error && (
           <div className="toast" role="alert" data-testid="error">
             <span>{error}</span>

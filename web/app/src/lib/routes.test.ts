@@ -13,6 +13,7 @@ describe("addresses", () => {
     expect(parseRoute(`/claim/${w}`)).toEqual({ kind: "claim", registrationId: w });
     expect(parseRoute(`/w/${w}/tasks`)).toEqual({ kind: "tasks", workspaceId: w });
     expect(parseRoute(`/w/${w}/tasks/${c}`)).toEqual({ kind: "tasks", workspaceId: w, taskId: c });
+    expect(parseRoute(`/w/${w}/skills/${c}`)).toEqual({ kind: "skills", workspaceId: w, skillId: c });
   });
 
   it("calls everything else not found instead of showing the workspace list", () => {

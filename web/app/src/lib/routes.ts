@@ -3,6 +3,7 @@ export type Route =
   | { kind: "home" }
   | { kind: "workspace"; workspaceId: string; channelId?: string }
   | { kind: "tasks"; workspaceId: string; taskId?: string }
+  | { kind: "skills"; workspaceId: string; skillId?: string }
   | { kind: "invite"; token: string }
   | { kind: "claim"; registrationId: string }
   | { kind: "notFound" };
@@ -11,6 +12,7 @@ const uuid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 const workspace = new RegExp(`^/w/(${uuid})(?:/c/(${uuid}))?/?$`);
 const claim = new RegExp(`^/claim/(${uuid})/?$`);
 const tasks = new RegExp(`^/w/(${uuid})/tasks(?:/(${uuid}))?/?$`);
+const skills = new RegExp(`^/w/(${uuid})/skills(?:/(${uuid}))?/?$`);
 
 export function parseRoute(path: string): Route {
   if (path === "/" || path === "") return { kind: "home" };
@@ -18,6 +20,8 @@ export function parseRoute(path: string): Route {
   if (w) return w[2] ? { kind: "workspace", workspaceId: w[1].toLowerCase(), channelId: w[2].toLowerCase() } : { kind: "workspace", workspaceId: w[1].toLowerCase() };
   const t = tasks.exec(path);
   if (t) return t[2] ? { kind: "tasks", workspaceId: t[1].toLowerCase(), taskId: t[2].toLowerCase() } : { kind: "tasks", workspaceId: t[1].toLowerCase() };
+  const k = skills.exec(path);
+  if (k) return k[2] ? { kind: "skills", workspaceId: k[1].toLowerCase(), skillId: k[2].toLowerCase() } : { kind: "skills", workspaceId: k[1].toLowerCase() };
   const c = claim.exec(path);
   if (c) return { kind: "claim", registrationId: c[1].toLowerCase() };
   const i = /^\/invite\/([^/]+)\/?$/.exec(path);
@@ -27,3 +31,4 @@ export function parseRoute(path: string): Route {
 
 export const channelPath = (workspaceId: string, channelId: string) => `/w/${workspaceId}/c/${channelId}`;
 export const tasksPath = (workspaceId: string, taskId?: string) => `/w/${workspaceId}/tasks${taskId ? `/${taskId}` : ""}`;
+export const skillsPath = (workspaceId: string, skillId?: string) => `/w/${workspaceId}/skills${skillId ? `/${skillId}` : ""}`;
