@@ -38,7 +38,8 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
   const lastTyping = useRef(0);
   const readTimer = useRef<number | undefined>(undefined);
   const loadingOlder = useRef(false);
-  const canPost = workspace.role !== "viewer" && !channel.archivedAt;
+  // Opening a public channel joins it (see WorkspaceScreen); until that is done, a post would be refused.
+  const canPost = workspace.role !== "viewer" && !channel.archivedAt && channel.isMember;
   // Where "New" goes: after what was read when the channel was opened (fixed while it stays open).
   const [readUpTo] = useState(channel.unreadCount > 0 ? channel.lastReadSeq : Number.MAX_SAFE_INTEGER);
 
@@ -188,7 +189,8 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
           : typingNames.length > 0 && `${typingNames.join(", ")} ${typingNames.length === 1 ? "is" : "are"} typing…`}
       </div>
       <Composer key={channel.id} label={`Message ${title}`} disabled={!canPost}
-        placeholder={canPost ? `Message ${title}` : channel.archivedAt ? "This channel is archived." : "You can read this channel but not post."}
+        placeholder={canPost ? `Message ${title}` : channel.archivedAt ? "This channel is archived."
+          : workspace.role === "viewer" ? "You can read this channel but not post." : "Joining…"}
         draftKey={`agentlink:draft:${channel.id}`} submitLabel="Send" testId="composer" submitTestId="send"
         onSubmit={post} onTyping={typing} />
     </main>
