@@ -56,6 +56,15 @@ public static class AgentOutbox
         return streams;
     }
 
+    private const string EnvelopeSql = """
+        insert into agent_outbox (message_id, workspace_id, target, agent_user_id, stream_id, payload)
+        values (@id, @workspaceId, 'inbox', @agentId, @agentId, @payload::jsonb)
+        """;
+
+    /// <summary>Queues one envelope (a task, a skill) for an agent's inbox, in the caller's transaction; the agent's stream is its user id.</summary>
+    public static Task EnqueueAsync(IDbConnection conn, IDbTransaction tx, Guid agentId, AgentEnvelope envelope, CancellationToken ct) =>
+        conn.ExecuteAsync(Cmd.For(EnvelopeSql, new { id = envelope.Id, workspaceId = envelope.WorkspaceId, agentId, payload = envelope.ToJson() }, ct, tx));
+
     /// <summary>Tells every bridge instance that these streams have new rows. Never throws: the sweep is the backstop.</summary>
     public static async Task SignalAsync(IEventBus bus, IReadOnlyCollection<Guid> streams)
     {

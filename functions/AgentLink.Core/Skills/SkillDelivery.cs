@@ -13,11 +13,6 @@ namespace AgentLink.Core.Skills;
 /// </summary>
 public static class SkillDelivery
 {
-    private const string OutboxSql = """
-        insert into agent_outbox (message_id, workspace_id, target, agent_user_id, stream_id, payload)
-        values (@id, @workspaceId, 'inbox', @agentId, @agentId, @payload::jsonb)
-        """;
-
     private const string VersionSql = """
         select s.id, s.workspace_id, s.slug, v.number, v.description, v.content, v.content_hash
         from skills s join skill_versions v on v.skill_id = s.id and v.number = s.latest where s.id = @skillId
@@ -33,6 +28,9 @@ public static class SkillDelivery
         """;
 
     /// <summary>Queues the skill's latest version for the agent and marks the assignment pending; returns the envelope id.</summary>
+    /// <summary>The largest SKILL.md sent inline: room in one MQTT message for the envelope around it.</summary>
+    public static int InlineLimit(Options.MqttOptions mqtt) => Math.Max(1024, mqtt.MaxPayloadBytes - 4096);
+
     public static async Task<Guid> SendAsync(IDbConnection conn, IDbTransaction tx, Guid skillId, Guid agentId, Guid? assignedBy, int maxInlineBytes, string fetchBase, CancellationToken ct)
     {
         var v = await conn.QuerySingleAsync<Latest>(Cmd.For(VersionSql, new { skillId }, ct, tx));
@@ -44,7 +42,7 @@ public static class SkillDelivery
             content = inline ? v.Content : null,
             fetchUrl = inline ? null : $"{fetchBase.TrimEnd('/')}/api/v1/agents/me/skills/{skillId}",
         });
-        await conn.ExecuteAsync(Cmd.For(OutboxSql, new { id = envelope.Id, workspaceId = v.WorkspaceId, agentId, payload = envelope.ToJson() }, ct, tx));
+        await AgentOutbox.EnqueueAsync(conn, tx, agentId, envelope, ct);
         await conn.ExecuteAsync(Cmd.For(UpsertSql, new { skillId, agentId, workspaceId = v.WorkspaceId, version = v.Number, envelopeId = envelope.Id, assignedBy }, ct, tx));
         return envelope.Id;
     }
@@ -52,7 +50,7 @@ public static class SkillDelivery
     public static async Task RevokeAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid skillId, string name, Guid agentId, CancellationToken ct)
     {
         var envelope = AgentEnvelope.Create(workspaceId, "skill.revoked", new { skillId, name });
-        await conn.ExecuteAsync(Cmd.For(OutboxSql, new { id = envelope.Id, workspaceId, agentId, payload = envelope.ToJson() }, ct, tx));
+        await AgentOutbox.EnqueueAsync(conn, tx, agentId, envelope, ct);
     }
 
     private const string AckSql = """

@@ -17,36 +17,36 @@ public static class TaskDispatch
     public const string Due = "due";
     public const string Reminder = "reminder";
 
-    private const string ClaimSql = """
-        insert into task_dispatches (task_id, reason, key, recipient_id) values (@taskId, @reason, @key, @recipientId)
+    /// <summary>
+    /// The claim key of a due or reminder dispatch, as SQL over a due-time expression: one formula for
+    /// the claim here and the timer's "not sent yet" filter, so the two cannot drift apart.
+    /// </summary>
+    public static string DueKeySql(string dueAt) => $"to_char({dueAt} at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"0Z\"')";
+
+    // 'assigned' is keyed by the assignee, due and reminder by the due time they are about.
+    private static readonly string ClaimSql = $"""
+        insert into task_dispatches (task_id, reason, key, recipient_id)
+        values (@taskId, @reason, case when @reason = 'assigned' then @recipientId::text else {DueKeySql("@dueAt::timestamptz")} end, @recipientId)
         on conflict do nothing
         returning true
         """;
 
-    private const string OutboxSql = """
-        insert into agent_outbox (message_id, workspace_id, target, agent_user_id, stream_id, payload)
-        values (@id, @workspaceId, 'inbox', @agentId, @agentId, @payload::jsonb)
-        """;
-
     /// <summary>What a dispatch produced: the agent stream to signal, or the person's event to publish.</summary>
     public sealed record Sent(Guid? AgentStream, WorkspaceEvent? Notification);
-
-    public static string KeyOf(string reason, TaskView task) =>
-        reason == Assigned ? task.Assignee!.Id.ToString() : task.DueAt!.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Claims and queues one dispatch in the caller's transaction; null when it was already sent (or there is nobody to send to).</summary>
     public static async Task<Sent?> SendAsync(IDbConnection conn, IDbTransaction tx, TaskView task, string reason, CancellationToken ct)
     {
         if (task.Assignee is not { } assignee || TaskStatuses.IsFinished(task.Status) || task.ArchivedAt is not null) return null;
         if (reason != Assigned && task.DueAt is null) return null;
-        var claimed = await conn.QuerySingleOrDefaultAsync<bool?>(Cmd.For(ClaimSql, new { taskId = task.Id, reason, key = KeyOf(reason, task), recipientId = assignee.Id }, ct, tx));
+        var claimed = await conn.QuerySingleOrDefaultAsync<bool?>(Cmd.For(ClaimSql, new { taskId = task.Id, reason, dueAt = task.DueAt, recipientId = assignee.Id }, ct, tx));
         if (claimed is not true) return null;
 
         var data = new { reason, task, channelId = task.ChannelId };
         if (assignee.Kind == "agent")
         {
             var envelope = AgentEnvelope.Create(task.WorkspaceId, "task." + reason, data);
-            await conn.ExecuteAsync(Cmd.For(OutboxSql, new { id = envelope.Id, workspaceId = task.WorkspaceId, agentId = assignee.Id, payload = envelope.ToJson() }, ct, tx));
+            await AgentOutbox.EnqueueAsync(conn, tx, assignee.Id, envelope, ct);
             return new Sent(assignee.Id, null);
         }
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, task.WorkspaceId, ct);
@@ -78,7 +78,7 @@ public static class TaskDispatch
         {
             var envelope = AgentEnvelope.Create(task.WorkspaceId, "task.open",
                 new { reason = "reconnected", task, overdue = task.DueAt < now, channelId = task.ChannelId });
-            await conn.ExecuteAsync(Cmd.For(OutboxSql, new { id = envelope.Id, workspaceId = task.WorkspaceId, agentId, payload = envelope.ToJson() }, ct, tx));
+            await AgentOutbox.EnqueueAsync(conn, tx, agentId, envelope, ct);
         }
         await tx.CommitAsync(ct);
         return open.Count;

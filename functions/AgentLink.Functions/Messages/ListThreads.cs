@@ -5,13 +5,12 @@ public sealed class ListThreads(NpgsqlDataSource dataSource)
     public sealed record Result(IReadOnlyList<MessageView> Items);
 
     // Threads (roots with replies) the caller started or replied in, in channels they may still read.
-    private const string Where = """
+    private const string Where = $$"""
         join channels c on c.id = m.channel_id
-        left join channel_members cm on cm.channel_id = c.id and cm.user_id = @userId
         where m.workspace_id = @workspaceId and m.parent_id is null and m.reply_count > 0
           and (m.author_id = @userId
                or exists (select 1 from channel_messages r where r.parent_id = m.id and r.author_id = @userId and r.deleted_at is null))
-          and ((c.type = 'channel' and not c.is_private) or cm.user_id is not null)
+          and {{ChannelRights.CanRead}}
         order by m.last_reply_at desc nulls last, m.seq desc
         limit @limit
         """;

@@ -54,7 +54,7 @@ public sealed class ImportSkill(NpgsqlDataSource dataSource, EventPublisher even
         // A new version goes to every agent that has the skill (pending again until acknowledged).
         var assigned = (await conn.QueryAsync<Guid>(Cmd.For("select agent_user_id from skill_assignments where skill_id = @skillId", new { skillId }, ct, tx))).ToList();
         foreach (var agentId in assigned)
-            await AgentLink.Core.Skills.SkillDelivery.SendAsync(conn, tx, skillId, agentId, null, Math.Max(1024, mqtt.Value.MaxPayloadBytes - 4096), $"{req.Scheme}://{req.Host}", ct);
+            await AgentLink.Core.Skills.SkillDelivery.SendAsync(conn, tx, skillId, agentId, null, AgentLink.Core.Skills.SkillDelivery.InlineLimit(mqtt.Value), $"{req.Scheme}://{req.Host}", ct);
         var view = (await SkillQueries.QueryAsync(conn, "where s.id = @skillId", new { skillId }, ct, tx)).Single();
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
         var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, latest == 0 ? EventTypes.SkillCreated : EventTypes.SkillUpdated, null, null,

@@ -43,7 +43,7 @@ public sealed class SkillAssignments(NpgsqlDataSource dataSource, EventPublisher
         if (!Roles.CanWrite(skill.Role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read skills but not assign them.");
         if (!await conn.ExecuteScalarAsync<bool>(Cmd.For(AgentSql, new { agentUserId, skill.WorkspaceId }, ct, tx)))
             return ApiProblem.Invalid("agentUserId", "Not an agent of this workspace.");
-        await SkillDelivery.SendAsync(conn, tx, skillId, agentUserId, userId, InlineLimit, $"{req.Scheme}://{req.Host}", ct);
+        await SkillDelivery.SendAsync(conn, tx, skillId, agentUserId, userId, SkillDelivery.InlineLimit(mqtt.Value), $"{req.Scheme}://{req.Host}", ct);
         var view = (await conn.QueryAsync<AssignmentView>(Cmd.For(ListSql, new { skillId }, ct, tx))).Single(a => a.AgentUserId == agentUserId);
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, skill.WorkspaceId, ct);
         var e = await WorkspaceEventLog.AppendAsync(conn, tx, skill.WorkspaceId, seq, EventTypes.SkillDelivery, null, null,
@@ -86,7 +86,4 @@ public sealed class SkillAssignments(NpgsqlDataSource dataSource, EventPublisher
             return ApiProblem.NotFound(ErrorCodes.SkillNotFound, "Skill");
         return TypedResults.Ok<IReadOnlyList<AssignmentView>>((await conn.QueryAsync<AssignmentView>(Cmd.For(ListSql, new { skillId }, ct))).ToList());
     }
-
-    /// <summary>Room left in one MQTT message for the envelope around the content.</summary>
-    private int InlineLimit => Math.Max(1024, mqtt.Value.MaxPayloadBytes - 4096);
 }

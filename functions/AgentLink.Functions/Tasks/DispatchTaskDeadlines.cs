@@ -12,14 +12,14 @@ public sealed class DispatchTaskDeadlines(NpgsqlDataSource dataSource, EventPubl
 
     // Open, assigned, not archived, with a dispatch for this due time still to send. Bounded per
     // tick; the next tick takes the rest.
-    private const string PendingSql = """
+    private static readonly string PendingSql = $$"""
         select t.id, @reason as reason from tasks t
         where t.archived_at is null and t.assignee_id is not null and t.status not in ('done', 'cancelled')
           and t.due_at is not null
           and case when @reason = 'due' then t.due_at <= now()
                    else t.due_at > now() and t.due_at <= now() + make_interval(mins => @minutes) end
           and not exists (select 1 from task_dispatches d where d.task_id = t.id and d.reason = @reason
-                          and d.key = to_char(t.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"0Z"'))
+                          and d.key = {{TaskDispatch.DueKeySql("t.due_at")}})
         order by t.due_at
         limit 500
         """;

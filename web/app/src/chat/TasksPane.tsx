@@ -74,7 +74,6 @@ export function TasksPane({ header, channels, openTaskId }: Props) {
   }
 
   const board = useMemo(() => columns(tasks ?? []), [tasks]);
-  const people = members;
   const open = (t: TaskItem) => navigate(tasksPath(workspace.id, t.id));
 
   return (
@@ -94,7 +93,7 @@ export function TasksPane({ header, channels, openTaskId }: Props) {
           <label><span className="visually-hidden">Assignee</span>
             <select value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)} data-testid="task-assignee">
               <option value="">Unassigned</option>
-              {people.map((m) => <option key={m.userId} value={m.userId}>{m.name}{m.kind === "agent" ? " (agent)" : ""}</option>)}
+              {members.map((m) => <option key={m.userId} value={m.userId}>{m.name}{m.kind === "agent" ? " (agent)" : ""}</option>)}
             </select></label>
           <label><span className="visually-hidden">Priority</span>
             <select value={priority} onChange={(e) => setPriority(e.target.value)} data-testid="task-priority">
@@ -148,7 +147,7 @@ export function TasksPane({ header, channels, openTaskId }: Props) {
               <select value="" onChange={(e) => { const v = e.target.value; if (v === "none") void bulk({ unassign: true }); else if (v) void bulk({ assigneeId: v }); }} data-testid="bulk-assignee">
                 <option value="">Assign to…</option>
                 <option value="none">Nobody</option>
-                {people.map((m) => <option key={m.userId} value={m.userId}>{m.name}</option>)}
+                {members.map((m) => <option key={m.userId} value={m.userId}>{m.name}</option>)}
               </select></label>
             <button type="button" className="secondary" onClick={() => setSelected(new Set())}>Clear</button>
           </div>

@@ -198,12 +198,15 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
   if (missing) return <NotFound what="workspace" />;
   if (!ctx) return <main className="center muted" aria-busy="true">Loading…</main>;
 
+  // Every pane's header starts with the phone's menu button.
+  const menu = <button type="button" className="icon menu" aria-label="Open the sidebar" aria-expanded={drawer} data-testid="menu" onClick={() => setDrawer(true)}>☰</button>;
+  const plainHeader = (name: string) => <header className="channel-header">{menu}<h1 data-testid="channel-title">{name}</h1></header>;
   const title = current ? (current.type === "dm" ? current.dmPeer?.name ?? current.name : `#${current.name}`) : "";
   const peer = current?.type === "dm" ? current.dmPeer : undefined;
   const thinking = peer && peer.kind === "agent" && agents.get(peer.id)?.status === "busy" ? peer.name : undefined;
   const header = current && (
     <header className="channel-header">
-      <button type="button" className="icon menu" aria-label="Open the sidebar" aria-expanded={drawer} data-testid="menu" onClick={() => setDrawer(true)}>☰</button>
+      {menu}
       <div>
         {current.type === "channel"
           ? <h1 data-testid="channel-title"><button type="button" className="channel-title-button" onClick={() => setDialog("details")} title="Channel details" data-testid="channel-details-open">{title}</button></h1>
@@ -228,16 +231,8 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
           onTasks={() => { setDrawer(false); navigate(tasksPath(workspaceId)); }} tasksOpen={!!tasks}
           onSkills={() => { setDrawer(false); navigate(skillsPath(workspaceId)); }} skillsOpen={!!skills} />
         {drawer && <button type="button" className="scrim" aria-label="Close the sidebar" onClick={() => setDrawer(false)} />}
-        {skills ? <SkillsPane openSkillId={skills.skillId} header={
-            <header className="channel-header">
-              <button type="button" className="icon menu" aria-label="Open the sidebar" aria-expanded={drawer} data-testid="menu" onClick={() => setDrawer(true)}>☰</button>
-              <h1 data-testid="channel-title">Skills</h1>
-            </header>} />
-          : tasks ? <TasksPane channels={channels} openTaskId={tasks.taskId} header={
-            <header className="channel-header">
-              <button type="button" className="icon menu" aria-label="Open the sidebar" aria-expanded={drawer} data-testid="menu" onClick={() => setDrawer(true)}>☰</button>
-              <h1 data-testid="channel-title">Tasks</h1>
-            </header>} />
+        {skills ? <SkillsPane openSkillId={skills.skillId} header={plainHeader("Skills")} />
+          : tasks ? <TasksPane channels={channels} openTaskId={tasks.taskId} header={plainHeader("Tasks")} />
           : current ? <ChannelPane key={current.id} channel={current} onOpenThread={openThread} onRead={onRead} header={header}
             thinking={thinking} highlight={highlight} onHighlighted={clearHighlight} />
           : <main className="channel center muted">Loading…</main>}
