@@ -67,6 +67,7 @@ param timerSchedules object = {
   AgentPresenceTimeout: '*/5 * * * * *'
   Retention: '0 */10 * * * *'
   TaskDeadlines: '*/15 * * * * *'
+  SkillDeliveryOffline: '0 * * * * *'
 }
 
 var suffix = uniqueString(resourceGroup().id, environmentName)

@@ -96,6 +96,12 @@ public sealed class MqttOptions
     /// <summary>An agent with no status heartbeat for this long is marked offline by the bridge, whatever its connection says.</summary>
     public int PresenceTimeoutSeconds { get; set; } = 45;
 
+    /// <summary>
+    /// A skill delivery still unacknowledged while its agent has been offline this long is 'failed: agent
+    /// offline' (by the FailSkillDeliveriesToOfflineAgents timer) until the agent reconnects and it goes out again.
+    /// </summary>
+    public int SkillOfflineFailSeconds { get; set; } = 300;
+
     /// <summary>What agents are told: PublicUrl, else the local TLS listener when there is one, else plain TCP.</summary>
     public string ResolvedPublicUrl => !string.IsNullOrWhiteSpace(PublicUrl) ? PublicUrl!
         : UsesTls ? $"mqtts://localhost:{TlsPort}" : $"mqtt://localhost:{EmbeddedPort}";

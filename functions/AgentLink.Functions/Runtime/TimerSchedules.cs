@@ -11,6 +11,7 @@ public static class TimerSchedules
     public const string AgentPresenceTimeout = "%AgentLink:Timers:AgentPresenceTimeout%";
     public const string Retention = "%AgentLink:Timers:Retention%";
     public const string TaskDeadlines = "%AgentLink:Timers:TaskDeadlines%";
+    public const string SkillDeliveryOffline = "%AgentLink:Timers:SkillDeliveryOffline%";
 
     /// <summary>Six-field NCRONTAB (seconds first), UTC.</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
@@ -22,5 +23,7 @@ public static class TimerSchedules
         ["AgentLink:Timers:Retention"] = "0 */10 * * * *",
         // Due and reminder dispatches go out within this much of their time.
         ["AgentLink:Timers:TaskDeadlines"] = "*/15 * * * * *",
+        // Deliveries to agents offline past SkillOfflineFailSeconds (300 by default) show 'failed' within a minute more.
+        ["AgentLink:Timers:SkillDeliveryOffline"] = "0 * * * * *",
     };
 }

@@ -2,7 +2,10 @@ using AgentLink.Core.Data;
 using System.Text.Json;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Events;
+using AgentLink.Core.Options;
+using AgentLink.Core.Skills;
 using AgentLink.MqttBridge.Delivery;
+using Microsoft.Extensions.Options;
 using Dapper;
 using Npgsql;
 
@@ -15,7 +18,8 @@ namespace AgentLink.MqttBridge.Presence;
 /// timed out by the MarkSilentAgentsOffline timer function. Each change is announced on the
 /// workspace's status topic, which the SSE relay streams to browsers.
 /// </summary>
-public sealed class AgentPresence(NpgsqlDataSource dataSource, IEventBus bus, OutboxDispatcher dispatcher, ILogger<AgentPresence> logger)
+public sealed class AgentPresence(NpgsqlDataSource dataSource, IEventBus bus, EventPublisher events, OutboxDispatcher dispatcher,
+    IOptions<MqttOptions> mqtt, ILogger<AgentPresence> logger)
 {
     public static readonly string[] States = ["online", "busy", "away", "offline"];
 
@@ -56,14 +60,25 @@ public sealed class AgentPresence(NpgsqlDataSource dataSource, IEventBus bus, Ou
         var r = await conn.QuerySingleOrDefaultAsync<Transition>(Cmd.For(SetSql, new { userId = agent.UserId, status }, ct));
         if (r is null || r.Previous == status) return;
         await AnnounceAsync(agent.WorkspaceId, agent.UserId, status, r.LastSeen);
-        // Back from offline: its open tasks are sent again (once per return), then its backlog
-        // goes out now rather than at the next sweep.
+        // Back from offline: its open tasks and unacknowledged skills are sent again (once per
+        // return), then its backlog goes out now rather than at the next sweep.
         if (r.Previous == "offline")
         {
             try { await AgentLink.Core.Tasks.TaskDispatch.ResendOpenAsync(dataSource, agent.UserId, ct); }
             catch (Exception ex) when (!ct.IsCancellationRequested) { logger.LogWarning(ex, "Could not resend the open tasks of agent {AgentId}", agent.AgentId); }
+            try { await ResumeSkillsAsync(agent.UserId, ct); }
+            catch (Exception ex) when (!ct.IsCancellationRequested) { logger.LogWarning(ex, "Could not resume the skill deliveries of agent {AgentId}", agent.AgentId); }
             dispatcher.Kick(agent.UserId);
         }
+    }
+
+    private async Task ResumeSkillsAsync(Guid agentUserId, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var changed = await SkillDelivery.ResumeAsync(conn, tx, agentUserId, SkillDelivery.InlineLimit(mqtt.Value), ct);
+        await tx.CommitAsync(ct);
+        if (changed.Count > 0) await events.PublishAsync(changed, ct);
     }
 
     private sealed record Transition(string? Previous, DateTime LastSeen);

@@ -31,6 +31,21 @@ public sealed class SkillLibraryTests(EmbeddedBrokerFixture fixture) : BrowserTe
         var delivery = await TestAgent.NextAsync(agent.Skills, e => e.Type == "skill.assigned");
         await agent.Client.AcknowledgeSkillAsync(delivery.Data.GetProperty("skillId").GetGuid(), delivery.Id);
         await Assertions.Expect(detail.GetByTestId("delivery-status")).ToHaveTextAsync("delivered");
+
+        // Editing makes version 2, which goes to the agent and is pending until its ack; a broken edit says why and saves nothing.
+        await detail.GetByTestId("skill-edit").ClickAsync();
+        await detail.GetByTestId("skill-edit-content").FillAsync("---\nname: bug-triage\n---\n# Triage\n");
+        await detail.GetByTestId("skill-save").ClickAsync();
+        await Assertions.Expect(detail.GetByTestId("skill-edit-errors")).ToContainTextAsync("description");
+        await detail.GetByTestId("skill-edit-content").FillAsync("---\nname: bug-triage\ndescription: Triage bugs.\n---\n# Triage\n- label by **area**\n- close duplicates\n");
+        await detail.GetByTestId("skill-save").ClickAsync();
+        await Assertions.Expect(detail.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToContainTextAsync("v2");
+        await Assertions.Expect(detail.GetByTestId("delivery-status")).ToHaveTextAsync("pending");
+        var second = await TestAgent.NextAsync(agent.Skills, e => e.Type == "skill.assigned");
+        Assert.Equal(2, second.Data.GetProperty("version").GetInt32());
+        await agent.Client.AcknowledgeSkillAsync(second.Data.GetProperty("skillId").GetGuid(), second.Id);
+        await Assertions.Expect(detail.GetByTestId("delivery-status")).ToHaveTextAsync("delivered");
+        await Assertions.Expect(detail.GetByTestId("skill-source")).ToContainTextAsync("close duplicates");
         await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("skills-library.png") });
         await AssertAccessibleAsync(page, "skills library");
         AssertNoPageErrors();

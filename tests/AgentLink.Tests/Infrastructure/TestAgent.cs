@@ -34,6 +34,9 @@ public sealed class TestAgent : IAsyncDisposable
 
     public Channel<InboxEnvelope> Skills { get; } = Channel.CreateUnbounded<InboxEnvelope>();
 
+    /// <summary>Task and skill envelopes together, in the order they arrived.</summary>
+    public Channel<InboxEnvelope> Work { get; } = Channel.CreateUnbounded<InboxEnvelope>();
+
     public static async Task<TestAgent> OnboardAsync(
         AppStack stack, Scenario.Team team, string agentId = "helper", string name = "Helper", bool connect = true, AgentLinkClientOptions? options = null)
     {
@@ -54,8 +57,8 @@ public sealed class TestAgent : IAsyncDisposable
         client.MessageReceived += e => { Inbox.Writer.TryWrite(e); return Task.CompletedTask; };
         client.ChannelMessageReceived += e => { ChannelMessages.Writer.TryWrite(e); return Task.CompletedTask; };
         client.ErrorReceived += e => { Errors.Writer.TryWrite(e); return Task.CompletedTask; };
-        client.TaskReceived += e => { Tasks.Writer.TryWrite(e); return Task.CompletedTask; };
-        client.SkillReceived += e => { Skills.Writer.TryWrite(e); return Task.CompletedTask; };
+        client.TaskReceived += e => { Tasks.Writer.TryWrite(e); Work.Writer.TryWrite(e); return Task.CompletedTask; };
+        client.SkillReceived += e => { Skills.Writer.TryWrite(e); Work.Writer.TryWrite(e); return Task.CompletedTask; };
         _clients.Add(client);
         Client = client;
         return client;

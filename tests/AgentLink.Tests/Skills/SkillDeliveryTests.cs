@@ -1,6 +1,7 @@
 using System.Net;
 using AgentLink.Client;
 using AgentLink.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentLink.Tests.Skills;
 
@@ -70,5 +71,71 @@ public sealed class SkillDeliveryTests(EmbeddedBrokerFixture fixture) : IClassFi
         var (status, problem) = await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/skills/{skillId}/assignments", new { agentUserId = team.Owner.UserId });
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.True(problem.GetProperty("errors").TryGetProperty("agentUserId", out _));
+    }
+
+    [Fact]
+    public async Task A_delivery_to_an_agent_offline_too_long_fails_and_goes_out_again_after_its_task_when_the_agent_returns()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Offline skills");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "napper", "Napper");
+        await agent.Client.DisconnectAsync();
+        await Stack.EventuallyAsync("select status from remote_agents where user_id = @id", new { id = agent.UserId }, "offline");
+        var skillId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills", new { content = Skill })).GetProperty("id").GetGuid();
+        await using var stream = await Stack.ChannelEventsAsync(team.Owner, team.WorkspaceId);
+        await stream.NextAsync("ready");
+
+        // While it is away: a task, then the skill.
+        var task = await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "Sort the backlog", assigneeId = agent.UserId });
+        await team.Owner.PostOkAsync($"/api/v1/skills/{skillId}/assignments", new { agentUserId = agent.UserId });
+
+        // Not yet offline for long enough: the timer leaves it pending.
+        var timers = Enumerable.Range(0, 2).Select(_ => ActivatorUtilities.CreateInstance<AgentLink.Functions.Skills.FailSkillDeliveriesToOfflineAgents>(Stack.ApiServices)).ToList();
+        Assert.Equal(0, (await Task.WhenAll(timers.Select(t => t.RunOnceAsync(CancellationToken.None)))).Sum());
+        Assert.Equal("pending", await StatusAsync(team.Owner, skillId, agent.UserId));
+
+        // Offline for an hour: two instances ticking at once fail it once, and the page hears it.
+        await Stack.ExecuteAsync("update remote_agents set last_seen = now() - interval '1 hour' where user_id = @id", new { id = agent.UserId });
+        Assert.Equal(1, (await Task.WhenAll(timers.Select(t => t.RunOnceAsync(CancellationToken.None)))).Sum());
+        var failed = await stream.NextAsync(e => e.Type == "skill.delivery" && e.Payload.GetProperty("status").GetString() == "failed");
+        Assert.Equal("agent offline", failed.Payload.GetProperty("error").GetString());
+        var row = (await team.Owner.GetOkAsync($"/api/v1/skills/{skillId}/assignments")).EnumerateArray().Single();
+        Assert.Equal(("failed", "agent offline"), (row.GetProperty("status").GetString(), row.GetProperty("error").GetString()));
+
+        // Back: the task and then the skill, each once; the delivery is pending again, and delivered only after the ack.
+        await agent.NewClient().ConnectAsync();
+        await stream.NextAsync(e => e.Type == "skill.delivery" && e.Payload.GetProperty("status").GetString() == "pending");
+        var first = await TestAgent.NextAsync(agent.Work, timeout: TimeSpan.FromSeconds(15));
+        var second = await TestAgent.NextAsync(agent.Work, timeout: TimeSpan.FromSeconds(15));
+        Assert.Equal(("task.assigned", "skill.assigned"), (first.Type, second.Type));
+        Assert.Equal(task.GetProperty("id").GetGuid(), first.Data.GetProperty("task").GetProperty("id").GetGuid());
+        Assert.Equal("pending", await StatusAsync(team.Owner, skillId, agent.UserId));
+        await agent.Client.AcknowledgeSkillAsync(skillId, second.Id);
+        await stream.NextAsync(e => e.Type == "skill.delivery" && e.Payload.GetProperty("status").GetString() == "delivered");
+
+        // Nothing else came: a message sent now is the next thing the agent sees.
+        var dm = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/dms", new { userId = agent.UserId })).GetProperty("id").GetGuid();
+        var marker = (await team.Owner.PostMessageAsync(dm, "marker")).GetProperty("id").GetGuid();
+        var next = await TestAgent.NextAsync(agent.Inbox, timeout: TimeSpan.FromSeconds(15));
+        Assert.Equal(marker, next.Data.GetProperty("message").GetProperty("id").GetGuid());
+        Assert.Equal(0, agent.Work.Reader.Count);
+    }
+
+    [Fact]
+    public async Task A_delivery_that_reached_the_agent_but_was_never_acknowledged_goes_out_again_under_a_new_id_on_return()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Unacked skills");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "forgetful", "Forgetful");
+        var skillId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills", new { content = Skill })).GetProperty("id").GetGuid();
+        await team.Owner.PostOkAsync($"/api/v1/skills/{skillId}/assignments", new { agentUserId = agent.UserId });
+        var lost = await TestAgent.NextAsync(agent.Skills, e => e.Type == "skill.assigned");
+
+        await agent.Client.DisconnectAsync();
+        await Stack.EventuallyAsync("select status from remote_agents where user_id = @id", new { id = agent.UserId }, "offline");
+        await agent.NewClient().ConnectAsync();
+        var again = await TestAgent.NextAsync(agent.Skills, e => e.Type == "skill.assigned", TimeSpan.FromSeconds(15));
+        Assert.NotEqual(lost.Id, again.Id);
+        Assert.Equal(Skill, again.Data.GetProperty("content").GetString());
+        await agent.Client.AcknowledgeSkillAsync(skillId, again.Id);
+        await Stack.EventuallyAsync("select status from skill_assignments where agent_user_id = @id", new { id = agent.UserId }, "delivered");
     }
 }

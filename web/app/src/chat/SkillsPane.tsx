@@ -75,6 +75,8 @@ function SkillDetail({ skillId }: { skillId: string }) {
   const [assignments, setAssignments] = useState<Assignment[]>([]);
   const [source, setSource] = useState(false);
   const [agent, setAgent] = useState("");
+  const [draft, setDraft] = useState<string | undefined>();
+  const [editErrors, setEditErrors] = useState<string[]>([]);
 
   const load = useCallback(async () => {
     try {
@@ -94,6 +96,19 @@ function SkillDetail({ skillId }: { skillId: string }) {
     try { await unwrap(api.POST("/api/v1/skills/{skillId}/assignments", { params: { path: { skillId } }, body: { agentUserId: agent } })); setAgent(""); await load(); }
     catch (err) { report(err); }
   }
+  // An edit is a new version: the same import, with the same name in its front matter.
+  async function saveEdit(e: FormEvent) {
+    e.preventDefault();
+    if (draft === undefined) return;
+    const { data, error } = await api.POST("/api/v1/workspaces/{workspaceId}/skills", { params: { path: { workspaceId: workspace.id } }, body: { content: draft } });
+    if (data) {
+      setDraft(undefined); setEditErrors([]);
+      if (data.id !== skillId) navigate(skillsPath(workspace.id, data.id)); else await load();
+      return;
+    }
+    const problem = (error ?? {}) as { errors?: Record<string, string[]>; detail?: string };
+    setEditErrors(problem.errors ? Object.values(problem.errors).flat() : [problem.detail ?? "Could not save the skill."]);
+  }
   async function unassign(agentUserId: string) {
     try { await unwrap(api.DELETE("/api/v1/skills/{skillId}/assignments/{agentUserId}", { params: { path: { skillId, agentUserId } } })); await load(); }
     catch (err) { report(err); }
@@ -105,11 +120,22 @@ function SkillDetail({ skillId }: { skillId: string }) {
     <section className="skill-detail" aria-label={`Skill ${skill.name}`} data-testid="skill-detail">
       <header className="row">
         <h2 className="grow">{skill.name} <span className="muted">v{skill.latestVersion}</span></h2>
+        {canWrite && draft === undefined && <button type="button" className="secondary" onClick={() => setDraft(skill.content)} data-testid="skill-edit">Edit</button>}
         <button type="button" className="secondary" aria-pressed={source} onClick={() => setSource(!source)} data-testid="skill-source-toggle">{source ? "Rendered" : "Source"}</button>
         <button type="button" className="icon" aria-label="Close skill" onClick={() => navigate(skillsPath(workspace.id))}>✕</button>
       </header>
       <p className="muted">{skill.description}</p>
-      {source ? <pre className="skill-source" data-testid="skill-source">{skill.content}</pre> : <div className="text" data-testid="skill-rendered"><Markdown text={skill.body} /></div>}
+      {draft !== undefined ? (
+        <form onSubmit={saveEdit} className="skill-import" aria-label={`Edit ${skill.name}`}>
+          <label><span>SKILL.md (saving makes version {skill.latestVersion + 1} and sends it to every agent that has the skill)</span>
+            <textarea value={draft} onChange={(e) => setDraft(e.target.value)} rows={14} spellCheck={false} data-testid="skill-edit-content" /></label>
+          <div className="row">
+            <button type="submit" disabled={!draft.trim() || draft === skill.content} data-testid="skill-save">Save version {skill.latestVersion + 1}</button>
+            <button type="button" className="secondary" onClick={() => { setDraft(undefined); setEditErrors([]); }}>Cancel</button>
+          </div>
+          {editErrors.length > 0 && <ul className="error" role="alert" data-testid="skill-edit-errors">{editErrors.map((x) => <li key={x}>{x}</li>)}</ul>}
+        </form>
+      ) : source ? <pre className="skill-source" data-testid="skill-source">{skill.content}</pre> : <div className="text" data-testid="skill-rendered"><Markdown text={skill.body} /></div>}
       <h3>Used by</h3>
       <ul className="plain" data-testid="skill-assignments">
         {assignments.length === 0 && <li className="muted">No agent has it yet.</li>}
