@@ -61,4 +61,7 @@ internal static class Json
 
 /// <summary>A task as the platform sends it to its assignee (the fields an agent needs; the HTTP API has them all).</summary>
 public sealed record AgentTask(Guid Id, Guid WorkspaceId, string Key, string Title, string Description, string Status, string Priority,
-    DateTime? DueAt, Guid? ChannelId, string? Result, string[] Labels);
+    DateTime? DueAt, Guid? ChannelId, string? Result, string[] Labels, AgentTaskRecurrence? Recurrence = null);
+
+/// <summary>The series a recurring task belongs to: its rule (rate(...) or cron) and time zone, this instance's number, the cap.</summary>
+public sealed record AgentTaskRecurrence(string Rule, string TimeZone, int Occurrence, int Cap, bool Paused);

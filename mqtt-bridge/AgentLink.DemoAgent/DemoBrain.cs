@@ -35,4 +35,31 @@ public sealed class DemoBrain(string name)
         var result = $"{name} read the task ({words} word{(words == 1 ? "" : "s")}) and did what a demo agent can: this note.";
         return review ? ("pending_review", result + " It asks for a review, so a person decides.") : ("done", result);
     }
+
+    /// <summary>
+    /// What to do with a task envelope. An assignment is worked at once, except an instance of a
+    /// repeating series due more than a minute from now, which waits for its task.due. A due notice,
+    /// or a return after being away, starts a task not yet started; a reminder gets a note.
+    /// </summary>
+    public static TaskPlan Plan(string? reason, AgentTask task, DateTime nowUtc)
+    {
+        if (task.Status != "todo") return TaskPlan.Ignore;
+        var dueLater = task.DueAt is { } due && due.ToUniversalTime() > nowUtc.AddMinutes(1);
+        return reason switch
+        {
+            "assigned" => task.Recurrence is not null && dueLater ? TaskPlan.Schedule : TaskPlan.Work,
+            "due" => TaskPlan.Work,
+            "reminder" => TaskPlan.Remind,
+            "reconnected" => task.Recurrence is not null && dueLater ? TaskPlan.Ignore : TaskPlan.Work,
+            _ => TaskPlan.Ignore,
+        };
+    }
+}
+
+public enum TaskPlan
+{
+    Ignore,
+    Work,
+    Schedule,
+    Remind,
 }

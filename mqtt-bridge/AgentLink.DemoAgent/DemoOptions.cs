@@ -1,6 +1,6 @@
 namespace AgentLink.DemoAgent;
 
-public sealed record DemoOptions(string Url, string? StateDir, string? ApiKey, string Name, string AgentId, int? KeepAliveSeconds)
+public sealed record DemoOptions(string Url, string? StateDir, string? ApiKey, string Name, string AgentId, int? KeepAliveSeconds, double WorkSeconds = 2)
 {
     public static DemoOptions? Parse(string[] args)
     {
@@ -12,7 +12,10 @@ public sealed record DemoOptions(string Url, string? StateDir, string? ApiKey, s
         }
         if (args.Length % 2 != 0 || !values.TryGetValue("url", out var url)) return null;
         int? keepAlive = values.TryGetValue("keepalive", out var k) && int.TryParse(k, out var seconds) ? seconds : null;
+        // How long "working on" a task takes, so a person sees it in progress before it is done.
+        var work = 2.0;
+        if (values.TryGetValue("work-seconds", out var w) && (!double.TryParse(w, System.Globalization.CultureInfo.InvariantCulture, out work) || work < 0)) return null;
         return new DemoOptions(url, values.GetValueOrDefault("state"), values.GetValueOrDefault("api-key"),
-            values.GetValueOrDefault("name") ?? "Demo Agent", values.GetValueOrDefault("agent-id") ?? "demo", keepAlive);
+            values.GetValueOrDefault("name") ?? "Demo Agent", values.GetValueOrDefault("agent-id") ?? "demo", keepAlive, work);
     }
 }

@@ -5,10 +5,11 @@ using AgentLink.DemoAgent;
 //   AgentLink.DemoAgent --url http://localhost:8080 [--state DIR] [--name "Demo Agent"] [--agent-id demo]
 //   AgentLink.DemoAgent --url ... --api-key alk_...      (an already claimed registration)
 //   --keepalive SECONDS overrides the broker's advice (tests use a short one).
+//   --work-seconds SECONDS is how long a task stays in progress (2 by default).
 var options = DemoOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: AgentLink.DemoAgent --url URL [--state DIR] [--api-key KEY] [--name NAME] [--agent-id ID] [--keepalive SECONDS]");
+    Console.Error.WriteLine("usage: AgentLink.DemoAgent --url URL [--state DIR] [--api-key KEY] [--name NAME] [--agent-id ID] [--keepalive SECONDS] [--work-seconds SECONDS]");
     return 2;
 }
 using var stop = new CancellationTokenSource();
@@ -51,34 +52,49 @@ client.MessageReceived += async envelope =>
     }
 };
 // A task: say so in its channel, work on it, then hand back the result (pending_review when the
-// task asks for a review, done otherwise). Reminders and due notices get a short note.
+// task asks for a review, done otherwise). An instance of a repeating series due later waits for its
+// task.due; without that, finishing one instance would start the next at once, all the way to the cap.
+var working = new System.Collections.Concurrent.ConcurrentDictionary<Guid, bool>();
 client.TaskReceived += async envelope =>
 {
     if (envelope.Task is not { } task) return;
+    var plan = DemoBrain.Plan(envelope.Reason, task, DateTime.UtcNow);
     try
     {
-        if (envelope.Reason != "assigned")
-        {
-            if (task.ChannelId is { } ch)
-                await client.PostAsync(ch, $"{task.Key} \"{task.Title}\" is {(envelope.Reason == "due" ? "due now" : "due soon")}; I'm on it.", null, stop.Token);
-            return;
-        }
-        await client.SetStatusAsync("busy");
-        await onboarding.UpdateTaskAsync(apiKey, options.AgentId, task.Id, status: "in_progress", comment: "Picked it up.", ct: stop.Token);
-        if (task.ChannelId is { } channel) await client.PostAsync(channel, $"Working on {task.Key}: {task.Title}", null, stop.Token);
-        var (status, result) = brain.Work(task.Title, task.Description);
-        await onboarding.UpdateTaskAsync(apiKey, options.AgentId, task.Id, status: status, result: result, ct: stop.Token);
-        if (task.ChannelId is { } done) await client.PostAsync(done, $"{task.Key} {(status == "done" ? "is done" : "needs a review")}: {result}", null, stop.Token);
+        if (plan == TaskPlan.Schedule && task.ChannelId is { } later)
+            await client.PostAsync(later, $"{task.Key} \"{task.Title}\" is next due {task.DueAt:u}; I'll do it then.", null, stop.Token);
+        else if (plan == TaskPlan.Remind && task.ChannelId is { } soon)
+            await client.PostAsync(soon, $"{task.Key} \"{task.Title}\" is due soon; I'm on it.", null, stop.Token);
+        // The work runs beside the inbox, so DMs and skills are answered meanwhile.
+        if (plan == TaskPlan.Work && working.TryAdd(task.Id, true)) _ = Task.Run(() => WorkAsync(task));
     }
     catch (AgentLinkException ex)
     {
         Console.Error.WriteLine($"demo-agent: task {task.Key}: {ex.Message}");
     }
+};
+async Task WorkAsync(AgentTask task)
+{
+    try
+    {
+        await client.SetStatusAsync("busy");
+        await onboarding.UpdateTaskAsync(apiKey, options.AgentId, task.Id, status: "in_progress", comment: "Picked it up.", ct: stop.Token);
+        if (task.ChannelId is { } channel) await client.PostAsync(channel, $"Working on {task.Key}: {task.Title}", null, stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(options.WorkSeconds), stop.Token);
+        var (status, result) = brain.Work(task.Title, task.Description);
+        await onboarding.UpdateTaskAsync(apiKey, options.AgentId, task.Id, status: status, result: result, ct: stop.Token);
+        if (task.ChannelId is { } done) await client.PostAsync(done, $"{task.Key} {(status == "done" ? "is done" : "needs a review")}: {result}", null, stop.Token);
+    }
+    catch (Exception ex) when (ex is AgentLinkException or OperationCanceledException or HttpRequestException)
+    {
+        if (!stop.IsCancellationRequested) Console.Error.WriteLine($"demo-agent: task {task.Key}: {ex.Message}");
+    }
     finally
     {
-        await client.SetStatusAsync("online");
+        working.TryRemove(task.Id, out _);
+        try { await client.SetStatusAsync("online"); } catch (Exception) { /* stopping */ }
     }
-};
+}
 // Skills: acknowledge each one received, so its delivery shows as delivered.
 var skills = new System.Collections.Concurrent.ConcurrentDictionary<Guid, string>();
 client.SkillReceived += async envelope =>

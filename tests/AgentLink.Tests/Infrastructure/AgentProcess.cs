@@ -9,13 +9,13 @@ public sealed class AgentProcess : IAsyncDisposable
 
     private AgentProcess(Process process) => _process = process;
 
-    public static Task<AgentProcess> StartAsync(string url, string apiKey, string agentId, string name, int keepAliveSeconds)
+    public static Task<AgentProcess> StartAsync(string url, string apiKey, string agentId, string name, int keepAliveSeconds, double workSeconds = 0.2)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var dll = Path.Combine(TestEnvironment.RepoRoot(), "mqtt-bridge", "AgentLink.DemoAgent", "bin", configuration, "net10.0", "AgentLink.DemoAgent.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the solution first (infra/build.sh).", dll);
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { dll, "--url", url, "--api-key", apiKey, "--agent-id", agentId, "--name", name, "--keepalive", keepAliveSeconds.ToString() })
+        foreach (var arg in new[] { dll, "--url", url, "--api-key", apiKey, "--agent-id", agentId, "--name", name, "--keepalive", keepAliveSeconds.ToString(), "--work-seconds", workSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -37,7 +37,7 @@ export function SkillsPane({ header, openSkillId }: { header: React.ReactNode; o
       {header}
       <div className="skills-body">
         <section aria-label="Library">
-          <ul className="results" data-testid="skill-list">
+          <ul className="results skill-list" data-testid="skill-list">
             {skills?.length === 0 && <li className="muted pad">No skills yet: import a SKILL.md below.</li>}
             {skills?.map((s) => (
               <li key={s.id}>
