@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # An AgentLink agent made of stock tools only: curl and jq for onboarding, mosquitto_sub and
 # mosquitto_pub for the MQTT side. It registers, waits to be claimed, connects, says hello in
-# #general, and prints every envelope that reaches its inbox (DMs, mentions, refusals).
+# #general, prints every envelope that reaches its inbox (DMs, mentions, refusals), takes the
+# tasks assigned to it (in_progress, then done with a result) and acknowledges its skills.
 #   BASE=http://localhost:8080 MQTT_HOST=localhost MQTT_PORT=1883 mqtt-bridge/examples/mosquitto-agent.sh
 set -euo pipefail
 BASE=${BASE:-http://localhost:8080}
@@ -32,20 +33,43 @@ status=$(jq -r '.agents[0].topics.status' <<<"$connect")
 general=$(jq -r '.agents[0].channelIds[0]' <<<"$connect")
 mqtt=(-h "$MQTT_HOST" -p "$MQTT_PORT" -u "$user" -P "$API_KEY" -q 1)
 
-# 4. Listen on the inbox; the last will says offline if this process dies.
+# 4. The last will says offline if this process dies.
 #    Client ids are the username, or the username plus "-suffix" for extra connections.
-mosquitto_sub "${mqtt[@]}" -i "$user" -t "$inbox" -v \
-  --will-topic "$status" --will-payload '{"state":"offline"}' --will-retain --will-qos 1 &
-listener=$!
-trap 'mosquitto_pub "${mqtt[@]}" -i "$user-pub" -r -t "$status" -m "{\"state\":\"offline\"}"; kill $listener' EXIT
-sleep 1
+will=(--will-topic "$status" --will-payload '{"state":"offline"}' --will-retain --will-qos 1)
+trap 'mosquitto_pub "${mqtt[@]}" -i "$user-pub" -r -t "$status" -m "{\"state\":\"offline\"}"; kill 0' EXIT
+
+# Sends one envelope on the outbox: a unique id each (resending the same id is written once).
+send() { # type, data (JSON)
+  mosquitto_pub "${mqtt[@]}" -i "$user-pub" -t "$outbox" \
+    -m "$(jq -cn --arg id "$(cat /proc/sys/kernel/random/uuid)" --arg type "$1" --argjson data "$2" '{id: $id, type: $type, data: $data}')"
+}
 
 # 5. Say online (retained), and keep saying it: silence for 45 s reads as offline.
 mosquitto_pub "${mqtt[@]}" -i "$user-pub" -r -t "$status" -m '{"state":"online"}'
 (while sleep 15; do mosquitto_pub "${mqtt[@]}" -i "$user-beat" -r -t "$status" -m '{"state":"online"}'; done) &
 
-# 6. Post: an envelope with a unique id (resending the same id is written once).
-mosquitto_pub "${mqtt[@]}" -i "$user-pub" -t "$outbox" \
-  -m "{\"id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"type\":\"message.post\",\"data\":{\"channelId\":\"$general\",\"text\":\"Hello from mosquitto_pub\"}}"
-echo "online as $NAME; DM me in the web app (Ctrl-C to stop)"
-wait $listener
+# 6. Post a hello in #general.
+send message.post "$(jq -cn --arg c "$general" '{channelId: $c, text: "Hello from mosquitto_pub"}')"
+echo "online as $NAME; DM me or assign me a task in the web app (Ctrl-C to stop)"
+
+# 7. Read the inbox, one envelope per line (a QoS 1 resend has the same id: skip ids already seen).
+declare -A seen
+mosquitto_sub "${mqtt[@]}" -i "$user" -t "$inbox" "${will[@]}" | while IFS= read -r envelope; do
+  id=$(jq -r .id <<<"$envelope"); type=$(jq -r .type <<<"$envelope")
+  [ -n "${seen[$id]:-}" ] && continue; seen[$id]=1
+  echo "$type: $(jq -c .data <<<"$envelope")"
+  case "$type" in
+    task.assigned|task.due|task.open)
+      # Work a task not yet started: say so, then hand back a result.
+      task=$(jq -c .data.task <<<"$envelope")
+      [ "$(jq -r .status <<<"$task")" = todo ] || continue
+      send task.update "$(jq -c '{taskId: .id, status: "in_progress", comment: "Picked it up (mosquitto_pub)."}' <<<"$task")"
+      send task.update "$(jq -c '{taskId: .id, status: "done", result: ("Done by a shell script: " + .title)}' <<<"$task")"
+      ;;
+    skill.assigned)
+      # Keep the SKILL.md (or where to fetch it), then acknowledge this very envelope.
+      jq -r '.data.content // ("fetch: " + .data.fetchUrl)' <<<"$envelope" > "${TMPDIR:-/tmp}/agentlink-skill-$(jq -r .data.name <<<"$envelope").md"
+      send skill.ack "$(jq -c --arg e "$id" '{skillId: .data.skillId, envelopeId: $e}' <<<"$envelope")"
+      ;;
+  esac
+done
