@@ -24,6 +24,8 @@ public static class FunctionsHost
         services.TryAddSingleton(HostJson.Load());
         services.AddSingleton(FunctionCatalog.App);
         services.AddSingleton<FunctionGate>();
+        services.AddSingleton<LicenseGate>();
+        services.AddSingleton<Billing.StripeGateway>();
         services.AddSingleton<FunctionRateLimiter>();
         services.AddScoped<Sessions>();
         services.AddSingleton<Messages.ReadPositions>();

@@ -11,7 +11,7 @@ public sealed record AgentIdentity(Guid UserId, Guid WorkspaceId, string AgentId
 /// Who an MQTT connection is, and what it may reach: used by the embedded broker
 /// and by the HTTP auth hooks an external broker calls.
 /// </summary>
-public sealed class AgentDirectory(NpgsqlDataSource dataSource)
+public sealed class AgentDirectory(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<Options.BillingOptions> billing)
 {
     // The key's registration must be claimed into the agent's workspace: a registration
     // moved or deleted since stops its agents at once.
@@ -35,6 +35,14 @@ public sealed class AgentDirectory(NpgsqlDataSource dataSource)
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return await conn.QuerySingleOrDefaultAsync<AgentIdentity>(
             new CommandDefinition(AuthenticateSql, new { userId, hash = AgentKeys.Hash(password!) }, cancellationToken: ct));
+    }
+
+    /// <summary>True when billing is on and the agent's workspace is paused: its connections are refused (license_paused).</summary>
+    public async Task<bool> IsPausedAsync(AgentIdentity agent, CancellationToken ct = default)
+    {
+        if (!billing.Value.Enabled) return false;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await Billing.License.IsPausedAsync(conn, agent.WorkspaceId, billing.Value, ct);
     }
 
     /// <summary>

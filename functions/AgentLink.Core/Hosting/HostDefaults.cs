@@ -53,6 +53,11 @@ public static class HostDefaults
             .Validate(o => o.Events > TimeSpan.Zero && o.DeliveredOutbox > TimeSpan.Zero && o.AgentInbound > TimeSpan.Zero && o.Bookkeeping > TimeSpan.Zero,
                 "AgentLink:Retention:Events, DeliveredOutbox, AgentInbound and Bookkeeping must be positive durations (d.hh:mm:ss).")
             .ValidateOnStart();
+        // Billing is on only with Stripe keys; every host reads it (the bridge refuses paused workspaces' agents).
+        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section))
+            .Validate(o => o.TrialDays >= 0 && o.WebhookToleranceSeconds > 0, "AgentLink:Billing:TrialDays must be 0 or more and WebhookToleranceSeconds positive.")
+            .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.ProPriceId), "AgentLink:Billing:ProPriceId is required when Stripe keys are set.")
+            .ValidateOnStart();
         services.AddAgentLinkData(configuration);
         services.AddAgentLinkBus(configuration);
         services.AddAgentLinkAuth(configuration);

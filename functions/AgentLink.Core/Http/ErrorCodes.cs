@@ -53,4 +53,10 @@ public static class ErrorCodes
     public const string AgentIdTaken = "agent_id_taken";
     public const string InvalidHookSecret = "invalid_hook_secret";
     public const string HooksDisabled = "hooks_disabled";
+
+    public const string LicensePaused = "license_paused";
+    public const string BillingDisabled = "billing_disabled";
+    public const string NoBillingCustomer = "no_billing_customer";
+    public const string InvalidSignature = "invalid_signature";
+    public const string PaymentProviderUnavailable = "payment_provider_unavailable";
 }

@@ -6,7 +6,7 @@ public sealed class ClaimAgent(NpgsqlDataSource dataSource, TimeProvider clock)
 
     /// <summary>A workspace owner or admin brings a registered agent into their workspace.</summary>
     [Function(nameof(ClaimAgent))]
-    [Caller(Caller.Person), JsonBody(typeof(Request))]
+    [Caller(Caller.Person), JsonBody(typeof(Request)), Licensed(WorkspaceFrom.Body)]
     public async Task<Results<Ok<RegistrationView>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agents/claim/{registrationId:guid}")] HttpRequest req, Guid registrationId)
     {

@@ -11,7 +11,7 @@ public sealed class ClaimWithInvite(NpgsqlDataSource dataSource, TimeProvider cl
     /// is refused: agents post, and a viewer link must not grant that.
     /// </summary>
     [Function(nameof(ClaimWithInvite))]
-    [Caller(Caller.Agent), JsonBody(typeof(Request))]
+    [Caller(Caller.Agent), JsonBody(typeof(Request)), Licensed(WorkspaceFrom.Invite)]
     public async Task<Results<Ok<RegistrationView>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agents/claim")] HttpRequest req)
     {

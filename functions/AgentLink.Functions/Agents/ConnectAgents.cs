@@ -55,7 +55,7 @@ public sealed class ConnectAgents(NpgsqlDataSource dataSource, EventPublisher ev
     /// Idempotent: connecting the same ids again returns the same principals.
     /// </summary>
     [Function(nameof(ConnectAgents))]
-    [Caller(Caller.Agent), JsonBody(typeof(Request))]
+    [Caller(Caller.Agent), JsonBody(typeof(Request)), Licensed(WorkspaceFrom.AgentKey)]
     public async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agents/connect")] HttpRequest req)
     {

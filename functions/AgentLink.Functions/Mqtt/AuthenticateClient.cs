@@ -21,6 +21,8 @@ public sealed class AuthenticateClient(AgentDirectory directory, IOptions<MqttOp
         // A client id is a session: one agent must not be able to take over another's.
         if (!AgentDirectory.OwnsClientId(agent.UserId, body.ClientId))
             return TypedResults.Ok(HookResult.Deny("The client id must be the username, or the username followed by '-' and a suffix."));
+        if (await directory.IsPausedAsync(agent, req.HttpContext.RequestAborted))
+            return TypedResults.Ok(HookResult.Deny($"license_paused: {AgentLink.Core.Billing.License.PausedDetail}"));
         return TypedResults.Ok(HookResult.Allow());
     }
 }

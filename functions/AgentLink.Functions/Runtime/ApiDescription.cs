@@ -9,7 +9,7 @@ namespace AgentLink.Functions.Runtime;
 /// The OpenAPI 3.1 document of the HTTP functions, written from the catalog: routes and methods
 /// from the triggers, summaries from the doc comments, bodies and query parameters from
 /// [JsonBody]/[Query], answers from the typed results each function returns, security and the
-/// gate's own answers (401, 403, 404, 413, 429) from the declared policies. Served by a function,
+/// gate's own answers (401, 402, 403, 404, 413, 429) from the declared policies. Served by a function,
 /// so it is the same under the Functions host and standalone.
 /// </summary>
 public static partial class ApiDescription
@@ -109,6 +109,7 @@ public static partial class ApiDescription
         if (policy.WorkspaceRole is not null) { Gate("403"); Gate("404"); }
         if (function.Body is not null) { Gate("400"); Gate("413"); }
         if (policy.RateLimit is not null) Gate("429");
+        if (policy.Licensed is not null) Gate("402");
         operation["responses"] = responses;
 
         operation["security"] = policy.Caller switch
@@ -154,6 +155,7 @@ public static partial class ApiDescription
         "204" => "No content",
         "400" => "Invalid input (validation_failed, invalid_json, invalid_request)",
         "401" => "No or invalid credentials",
+        "402" => "The workspace is paused: trial over and no active subscription (license_paused, with billingUrl)",
         "403" => "The caller's role is too low (role_too_low)",
         "404" => "Not found, or not visible to the caller",
         "413" => "The body is too large (payload_too_large)",

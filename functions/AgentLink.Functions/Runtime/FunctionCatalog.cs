@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace AgentLink.Functions.Runtime;
 
 /// <summary>The declared rules of one HTTP function, read once from its attributes.</summary>
-public sealed record FunctionPolicy(Caller? Caller, string? WorkspaceRole, string? RateLimit, long? BodyLimit, TimeSpan? Timeout);
+public sealed record FunctionPolicy(Caller? Caller, string? WorkspaceRole, string? RateLimit, long? BodyLimit, TimeSpan? Timeout, WorkspaceFrom? Licensed = null);
 
 /// <summary>An HTTP-triggered function as its attributes declare it (name, methods, route relative to the route prefix).</summary>
 public sealed record HttpFunction(
@@ -64,7 +64,8 @@ public sealed class FunctionCatalog
                     method.GetCustomAttribute<WorkspaceRoleAttribute>()?.Minimum,
                     method.GetCustomAttribute<RateLimitAttribute>()?.Policy,
                     method.GetCustomAttribute<BodyLimitAttribute>()?.Bytes,
-                    method.GetCustomAttribute<TimeoutAttribute>()?.Timeout);
+                    method.GetCustomAttribute<TimeoutAttribute>()?.Timeout,
+                    method.GetCustomAttribute<LicensedAttribute>()?.From);
                 http.Add(new HttpFunction(function.Name,
                     (trigger.Methods ?? []).Select(m => m.ToUpperInvariant()).ToArray(),
                     (trigger.Route ?? function.Name).Trim('/'),

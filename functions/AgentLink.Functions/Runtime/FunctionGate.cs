@@ -8,14 +8,14 @@ using Microsoft.Extensions.Options;
 namespace AgentLink.Functions.Runtime;
 
 /// <summary>
-/// Enforces what a function declares (time-out, body size, rate limit, caller, workspace role)
+/// Enforces what a function declares (time-out, body size, rate limit, caller, workspace role, license)
 /// and turns whatever it throws into a ProblemDetails with a code. The one implementation both
 /// runtimes call: <see cref="WorkerGateMiddleware"/> under the Functions host, and
 /// <see cref="StandaloneFunctions"/> on Kestrel. A refused call never reaches the function.
 /// </summary>
 public sealed class FunctionGate(
     HostJson hostJson, IOptions<ChatLimits> limits, FunctionRateLimiter rateLimiter, NpgsqlDataSource dataSource,
-    ILogger<FunctionGate> logger)
+    LicenseGate licenseGate, ILogger<FunctionGate> logger)
 {
     private static readonly object RoleKey = new();
 
@@ -140,6 +140,7 @@ public sealed class FunctionGate(
                 return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, $"This needs the {minimum} role or higher in the workspace.");
             http.Items[RoleKey] = role;
         }
+        if (policy.Licensed is { } from && await licenseGate.RefuseAsync(http, from) is { } paused) return paused;
         return null;
     }
 

@@ -36,6 +36,38 @@ public sealed class WorkspaceRoleAttribute(string minimum) : Attribute
     public string Minimum { get; } = minimum;
 }
 
+/// <summary>Where the gate finds the workspace a licensed function acts in.</summary>
+public enum WorkspaceFrom
+{
+    /// <summary>The route's {workspaceId}.</summary>
+    Route,
+
+    /// <summary>The workspace of the route's {taskId}.</summary>
+    Task,
+
+    /// <summary>The workspace of the route's {skillId}.</summary>
+    Skill,
+
+    /// <summary>The "workspaceId" of the JSON body.</summary>
+    Body,
+
+    /// <summary>The workspace of the invite whose token is the body's "inviteToken".</summary>
+    Invite,
+
+    /// <summary>The workspace that claimed the calling agent's key.</summary>
+    AgentKey,
+}
+
+/// <summary>
+/// Agent work, refused with 402 <c>license_paused</c> while the workspace is paused (billing on, trial over,
+/// no active subscription). Checked after the caller and before the function, so it runs nothing.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class LicensedAttribute(WorkspaceFrom from) : Attribute
+{
+    public WorkspaceFrom From { get; } = from;
+}
+
 /// <summary>A named rate-limit policy (<see cref="RateLimitPolicies"/>); over it the caller gets 429.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class RateLimitAttribute(string policy) : Attribute

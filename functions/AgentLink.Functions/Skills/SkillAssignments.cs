@@ -28,7 +28,7 @@ public sealed class SkillAssignments(NpgsqlDataSource dataSource, EventPublisher
 
     /// <summary>Assigns a skill to an agent of its workspace (owners, admins and members): its latest version goes to the agent's inbox; delivery is pending until the agent acknowledges.</summary>
     [Function("AssignSkill")]
-    [Caller(Caller.Person), JsonBody(typeof(AssignRequest))]
+    [Caller(Caller.Person), JsonBody(typeof(AssignRequest)), Licensed(WorkspaceFrom.Skill)]
     public async Task<Results<Ok<AssignmentView>, ValidationProblem, ProblemHttpResult>> Assign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/skills/{skillId:guid}/assignments")] HttpRequest req, Guid skillId)
     {

@@ -11,7 +11,7 @@ public sealed class AgentUpdateTask(NpgsqlDataSource dataSource, UpdateTask upda
 
     /// <summary>An agent updates a task assigned to it (the same change as over MQTT's task.update); refused (403 not_assignee) for anyone else's task.</summary>
     [Function(nameof(AgentUpdateTask))]
-    [Caller(Caller.Agent), JsonBody(typeof(Request))]
+    [Caller(Caller.Agent), JsonBody(typeof(Request)), Licensed(WorkspaceFrom.AgentKey)]
     public async Task<Results<Ok<TaskView>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/agents/{agentId}/tasks/{taskId:guid}")] HttpRequest req, string agentId, Guid taskId)
     {

@@ -13,7 +13,7 @@ public sealed class BulkUpdateTasks(NpgsqlDataSource dataSource, TaskChanges cha
 
     /// <summary>Sets the status and/or the assignee of up to 200 tasks of the workspace, all or none (one refusal refuses the lot).</summary>
     [Function(nameof(BulkUpdateTasks))]
-    [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(Request))]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(Request)), Licensed(WorkspaceFrom.Route)]
     public async Task<Results<Ok<Result>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/workspaces/{workspaceId:guid}/tasks/bulk")] HttpRequest req, Guid workspaceId)
     {

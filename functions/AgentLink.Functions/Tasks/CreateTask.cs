@@ -27,7 +27,7 @@ public sealed class CreateTask(NpgsqlDataSource dataSource, EventPublisher event
 
     /// <summary>Creates a task; recurring ones (rate(N unit) or cron, in an IANA time zone) need a due time to anchor the series.</summary>
     [Function(nameof(CreateTask))]
-    [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(Request))]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(Request)), Licensed(WorkspaceFrom.Route)]
     public async Task<Results<Created<TaskView>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/workspaces/{workspaceId:guid}/tasks")] HttpRequest req, Guid workspaceId)
     {

@@ -15,7 +15,7 @@ public sealed class UpdateTask(NpgsqlDataSource dataSource, EventPublisher event
 
     /// <summary>Edits a task. Finishing (done, cancelled) an instance of a running series spawns its next instance once; resuming a finished, paused one does too.</summary>
     [Function(nameof(UpdateTask))]
-    [Caller(Caller.Person), JsonBody(typeof(Request))]
+    [Caller(Caller.Person), JsonBody(typeof(Request)), Licensed(WorkspaceFrom.Task)]
     public async Task<Results<Ok<TaskView>, ValidationProblem, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/tasks/{taskId:guid}")] HttpRequest req, Guid taskId)
     {

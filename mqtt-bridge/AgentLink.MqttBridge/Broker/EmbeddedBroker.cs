@@ -112,6 +112,12 @@ public sealed class EmbeddedBroker(
             e.ReasonString = "The client id must be the username, or the username followed by '-' and a suffix.";
             return;
         }
+        if (await directory.IsPausedAsync(agent, e.CancellationToken))
+        {
+            e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+            e.ReasonString = $"license_paused: {AgentLink.Core.Billing.License.PausedDetail}";
+            return;
+        }
         e.SessionItems[IdentityKey] = agent;
     }
 
