@@ -61,6 +61,9 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("DELETE", "/api/v1/skills/{skillId}/assignments/{agentUserId}"),
         new("PATCH", "/api/v1/tasks/{taskId}", new { title = "defaced", status = "done" }),
         new("POST", "/api/v1/tasks/{taskId}/comments", new { text = "intrusion" }),
+        new("GET", "/api/v1/workspaces/{workspaceId}/billing"),
+        new("POST", "/api/v1/workspaces/{workspaceId}/billing/checkout"),
+        new("POST", "/api/v1/workspaces/{workspaceId}/billing/portal"),
     ];
 
     [Fact]
