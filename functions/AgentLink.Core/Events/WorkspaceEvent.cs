@@ -49,6 +49,9 @@ public static class EventTypes
     public const string SkillUpdated = "skill.updated";
     /// <summary>A skill assignment's delivery status changed: {skillId, agentUserId, version, status}.</summary>
     public const string SkillDelivery = "skill.delivery";
+
+    /// <summary>The workspace's subscription changed (a Stripe webhook): pages reload their billing standing.</summary>
+    public const string BillingUpdated = "billing.updated";
     public const string ReactionsChanged = "reaction.changed";
     public const string ThreadUpdated = "thread.updated";
     public const string ReadUpdated = "read.updated";

@@ -1,3 +1,4 @@
+using AgentLink.Core.Events;
 using AgentLink.Core.Options;
 using Microsoft.Extensions.Options;
 using Stripe;
@@ -9,7 +10,7 @@ namespace AgentLink.Functions.Billing;
 /// Stripe's webhook: verifies the signature over the raw body, handles each event id once, and keeps
 /// each workspace's subscription converged whatever order the events come in.
 /// </summary>
-public sealed class ReceiveStripeWebhook(NpgsqlDataSource dataSource, StripeGateway stripe, IOptions<BillingOptions> billing, ILogger<ReceiveStripeWebhook> logger)
+public sealed class ReceiveStripeWebhook(NpgsqlDataSource dataSource, StripeGateway stripe, EventPublisher events, IOptions<BillingOptions> billing, ILogger<ReceiveStripeWebhook> logger)
 {
     public sealed record Received(string EventId, string Type, string Outcome);
 
@@ -55,8 +56,13 @@ public sealed class ReceiveStripeWebhook(NpgsqlDataSource dataSource, StripeGate
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (await conn.QuerySingleOrDefaultAsync<bool?>(Cmd.For(RecordSql, new { id = stripeEvent.Id, type = stripeEvent.Type }, ct, tx)) is null)
             return TypedResults.Ok(new Received(stripeEvent.Id, stripeEvent.Type, "duplicate"));
-        var outcome = await ApplyAsync(conn, tx, stripeEvent, fetched, ct);
+        var (outcome, changed) = await ApplyAsync(conn, tx, stripeEvent, fetched, ct);
+        WorkspaceEvent? told = null;
+        if (changed is { } workspace)
+            told = await WorkspaceEventLog.AppendAsync(conn, tx, workspace, await WorkspaceEventLog.AllocateAsync(conn, tx, workspace, ct),
+                Core.Events.EventTypes.BillingUpdated, null, null, new { workspaceId = workspace }, ct);
         await tx.CommitAsync(ct);
+        if (told is not null) await events.PublishAsync(told, ct);
         logger.LogInformation("Stripe event {EventId} {Type}: {Outcome}", stripeEvent.Id, stripeEvent.Type, outcome);
         return TypedResults.Ok(new Received(stripeEvent.Id, stripeEvent.Type, outcome));
     }
@@ -68,27 +74,29 @@ public sealed class ReceiveStripeWebhook(NpgsqlDataSource dataSource, StripeGate
         _ => null,
     };
 
-    private async Task<string> ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Event e, Subscription? fetched, CancellationToken ct)
+    private async Task<(string Outcome, Guid? Changed)> ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Event e, Subscription? fetched, CancellationToken ct)
     {
         var created = DateTime.SpecifyKind(e.Created, DateTimeKind.Utc);
+        static (string, Guid?) Of(SubscriptionState.Result r, string prefix = "") =>
+            ($"{prefix}{r.Outcome}", r.Outcome == SubscriptionState.Outcome.Applied ? r.WorkspaceId : null);
         switch (e.Data.Object)
         {
             case Session session when e.Type == Stripe.EventTypes.CheckoutSessionCompleted:
                 var reference = session.Metadata?.GetValueOrDefault("workspace_id") ?? session.ClientReferenceId;
-                if (!Guid.TryParse(reference, out var workspaceId)) return "ignored: no workspace in the session";
+                if (!Guid.TryParse(reference, out var workspaceId)) return ("ignored: no workspace in the session", null);
                 await SubscriptionState.LinkAsync(conn, tx, workspaceId, session.CustomerId, session.SubscriptionId, ct);
                 // The fetched subscription is the state as of now, newer than any event already sent.
-                return fetched is null ? "linked" : $"linked, {await SubscriptionState.ApplyAsync(conn, tx, fetched, DateTime.UtcNow, force: false, ct)}";
+                return fetched is null ? ("linked", workspaceId) : Of(await SubscriptionState.ApplyAsync(conn, tx, fetched, DateTime.UtcNow, force: false, ct), "linked, ");
             case Subscription sub when e.Type is Stripe.EventTypes.CustomerSubscriptionCreated or Stripe.EventTypes.CustomerSubscriptionUpdated or Stripe.EventTypes.CustomerSubscriptionDeleted:
-                var outcome = await SubscriptionState.ApplyAsync(conn, tx, sub, created, force: false, ct);
-                if (outcome != SubscriptionState.Outcome.Tie) return outcome.ToString();
+                var result = await SubscriptionState.ApplyAsync(conn, tx, sub, created, force: false, ct);
+                if (result.Outcome != SubscriptionState.Outcome.Tie) return Of(result);
                 // Two states from the same second: only Stripe knows which is current, so ask it.
                 var current = await stripe.GetSubscriptionAsync(sub.Id, ct);
-                return $"tie, fetched: {await SubscriptionState.ApplyAsync(conn, tx, current, created, force: true, ct)}";
+                return Of(await SubscriptionState.ApplyAsync(conn, tx, current, created, force: true, ct), "tie, fetched: ");
             case Invoice when e.Type is Stripe.EventTypes.InvoicePaid or Stripe.EventTypes.InvoicePaymentFailed:
-                return fetched is null ? "ignored: not a subscription invoice" : (await SubscriptionState.ApplyAsync(conn, tx, fetched, DateTime.UtcNow, force: false, ct)).ToString();
+                return fetched is null ? ("ignored: not a subscription invoice", null) : Of(await SubscriptionState.ApplyAsync(conn, tx, fetched, DateTime.UtcNow, force: false, ct));
             default:
-                return "ignored";
+                return ("ignored", null);
         }
     }
 }

@@ -44,6 +44,12 @@ public static class SubscriptionState
 
     public enum Outcome { Applied, Older, Tie, UnknownWorkspace }
 
+    /// <summary>The workspace the last <see cref="ApplyAsync"/> wrote to (for its stream event).</summary>
+    public sealed record Result(Outcome Outcome, Guid? WorkspaceId)
+    {
+        public override string ToString() => Outcome.ToString();
+    }
+
     /// <summary>The workspace a subscription belongs to, or null when nothing links it to one.</summary>
     public static async Task<Guid?> WorkspaceOfAsync(IDbConnection conn, IDbTransaction tx, Subscription sub, CancellationToken ct)
     {
@@ -59,9 +65,9 @@ public static class SubscriptionState
     /// Applies the subscription as it was at <paramref name="stateAt"/>. <paramref name="force"/> lets a state
     /// of the same second replace the stored one (a fetched state breaks a tie between two events).
     /// </summary>
-    public static async Task<Outcome> ApplyAsync(IDbConnection conn, IDbTransaction tx, Subscription sub, DateTime stateAt, bool force, CancellationToken ct)
+    public static async Task<Result> ApplyAsync(IDbConnection conn, IDbTransaction tx, Subscription sub, DateTime stateAt, bool force, CancellationToken ct)
     {
-        if (await WorkspaceOfAsync(conn, tx, sub, ct) is not { } workspaceId) return Outcome.UnknownWorkspace;
+        if (await WorkspaceOfAsync(conn, tx, sub, ct) is not { } workspaceId) return new(Outcome.UnknownWorkspace, null);
         var item = sub.Items?.Data?.FirstOrDefault();
         var paying = sub.Status is "active" or "trialing" or "past_due" or "unpaid";
         var applied = await conn.QuerySingleOrDefaultAsync<bool?>(Cmd.For(UpsertSql, new
@@ -70,9 +76,9 @@ public static class SubscriptionState
             priceId = item?.Price?.Id, periodEnd = Utc(item?.CurrentPeriodEnd), trialEnd = Utc(sub.TrialEnd),
             cancelAtPeriodEnd = sub.CancelAtPeriodEnd, stateAt = DateTime.SpecifyKind(stateAt, DateTimeKind.Utc), force,
         }, ct, tx));
-        if (applied == true) return Outcome.Applied;
+        if (applied == true) return new(Outcome.Applied, workspaceId);
         var stored = await conn.QuerySingleOrDefaultAsync<DateTime?>(Cmd.For(StateAtSql, new { workspaceId }, ct, tx));
-        return stored is null ? Outcome.UnknownWorkspace : stored.Value == DateTime.SpecifyKind(stateAt, DateTimeKind.Utc) ? Outcome.Tie : Outcome.Older;
+        return new(stored is null ? Outcome.UnknownWorkspace : stored.Value == DateTime.SpecifyKind(stateAt, DateTimeKind.Utc) ? Outcome.Tie : Outcome.Older, workspaceId);
     }
 
     private static DateTime? Utc(DateTime? t) => t is { } v && v > DateTime.UnixEpoch ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;

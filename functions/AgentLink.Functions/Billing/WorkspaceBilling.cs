@@ -11,7 +11,7 @@ public sealed class WorkspaceBilling(NpgsqlDataSource dataSource, StripeGateway 
 {
     public sealed record BillingView(
         bool Enabled, string License, string Plan, string? Status, DateTime? TrialEndsAt, int? TrialDaysLeft, DateTime? CurrentPeriodEnd,
-        bool CancelAtPeriodEnd, bool HasSubscription, bool CanManage, string PriceLabel);
+        bool CancelAtPeriodEnd, bool HasSubscription, bool HasCustomer, bool CanManage, string PriceLabel);
 
     public sealed record RedirectView(string Url);
 
@@ -30,10 +30,10 @@ public sealed class WorkspaceBilling(NpgsqlDataSource dataSource, StripeGateway 
         var s = (await License.ReadAsync(conn, workspaceId, billing.Value, now, ct))!;
         var owner = FunctionGate.WorkspaceRole(req.HttpContext) == Roles.Owner;
         if (!billing.Value.Enabled)
-            return TypedResults.Ok(new BillingView(false, License.Active, s.Plan, null, null, null, null, false, false, false, "Self-hosted: no billing"));
+            return TypedResults.Ok(new BillingView(false, License.Active, s.Plan, null, null, null, null, false, false, false, false, "Self-hosted: no billing"));
         var daysLeft = s.TrialEndsAt > now ? (int)Math.Ceiling((s.TrialEndsAt - now).TotalDays) : 0;
         return TypedResults.Ok(new BillingView(true, s.License, s.Plan, s.Status, s.TrialEndsAt, daysLeft, s.CurrentPeriodEnd,
-            s.CancelAtPeriodEnd, s.SubscriptionId is not null, owner, "Pro: $49 per workspace per month"));
+            s.CancelAtPeriodEnd, s.SubscriptionId is not null, s.CustomerId is not null, owner, "Pro: $49 per workspace per month"));
     }
 
     /// <summary>Starts a Stripe Checkout for the Pro plan (owners); answers the URL to send the browser to.</summary>

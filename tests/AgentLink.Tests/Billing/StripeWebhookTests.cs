@@ -98,8 +98,12 @@ public sealed class StripeWebhookTests(BillingStackFixture fixture) : IClassFixt
             ["id"] = "cs_test_done", ["object"] = "checkout.session", ["mode"] = "subscription", ["customer"] = customer, ["subscription"] = sub,
             ["client_reference_id"] = team.WorkspaceId.ToString(), ["metadata"] = new Dictionary<string, string> { ["workspace_id"] = team.WorkspaceId.ToString() },
         });
+        await using var stream = await Stack.ChannelEventsAsync(team.Owner, team.WorkspaceId);
+        await stream.NextAsync("ready");
         var done = await DeliverAsync(StripeStub.Event($"evt_{Guid.NewGuid():N}", "checkout.session.completed", session, Now));
         Assert.Equal(HttpStatusCode.OK, done.Status);
+        // Open pages hear of it and reload the standing (the banner goes away live).
+        await stream.NextAsync(e => e.Type == "billing.updated");
         Assert.Equal("active", await StatusAsync(team.WorkspaceId));
         Assert.Equal(customer, await Stack.ScalarAsync<string>("select customer_id from workspace_subscriptions where workspace_id = @w", new { w = team.WorkspaceId }));
 

@@ -19,6 +19,7 @@ export type SearchResult = Schemas["SearchMessagesResult"];
 export type TaskItem = Schemas["TaskView"];
 export type TaskDetails = Schemas["GetTaskDetails"];
 export type SkillItem = Schemas["SkillView"];
+export type Billing = Schemas["WorkspaceBillingBillingView"];
 
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
 

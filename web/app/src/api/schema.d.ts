@@ -1758,6 +1758,7 @@ export interface components {
             currentPeriodEnd: string | null;
             cancelAtPeriodEnd: boolean;
             hasSubscription: boolean;
+            hasCustomer: boolean;
             canManage: boolean;
             priceLabel: string;
         };

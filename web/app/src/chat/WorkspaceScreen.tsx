@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, ApiError, describe, unwrap, type Channel, type Member, type Message, type User, type Workspace } from "../api/client";
+import { api, ApiError, describe, unwrap, type Billing, type Channel, type Member, type Message, type User, type Workspace } from "../api/client";
 import { hub } from "../live/hub";
 import { fromEvent } from "../lib/messages";
-import { channelPath, skillsPath, tasksPath } from "../lib/routes";
+import { billingPath, channelPath, skillsPath, tasksPath } from "../lib/routes";
 import { navigate } from "../router";
 import { NotFound } from "../pages/NotFound";
 import { ChannelPane } from "./ChannelPane";
@@ -19,6 +19,7 @@ import { ThreadsPanel } from "./ThreadsPanel";
 import { TaskPanel } from "./TaskPanel";
 import { TasksPane } from "./TasksPane";
 import { SkillsPane } from "./SkillsPane";
+import { BillingBanner, BillingPane } from "./BillingPane";
 import { useNotifications } from "./notifications";
 
 interface Props {
@@ -27,6 +28,8 @@ interface Props {
   tasks?: { taskId?: string };
   /** The skills library instead of a channel. */
   skills?: { skillId?: string };
+  /** The billing page instead of a channel. */
+  billing?: boolean;
 }
 
 const ERROR_SHOWN_MS = 6000;
@@ -36,10 +39,11 @@ const ERROR_SHOWN_MS = 6000;
  * loads its state once they are ready, so nothing that happens in between is missed (a claimed
  * agent joining while the page loads appears without a reload).
  */
-export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfile, tasks, skills }: Props) {
+export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfile, tasks, skills, billing }: Props) {
   const [workspace, setWorkspace] = useState<Workspace | undefined>();
   const [missing, setMissing] = useState(false);
   const [members, setMembers] = useState<Member[]>([]);
+  const [standing, setStanding] = useState<Billing | undefined>();
   const [channels, setChannels] = useState<Channel[]>([]);
   const [online, setOnline] = useState<Set<string>>(new Set());
   const [agents, setAgents] = useState<Map<string, AgentPresence>>(new Map());
@@ -64,6 +68,11 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
   const loadMembers = useCallback(async () => {
     setMembers(await unwrap(api.GET("/api/v1/workspaces/{workspaceId}/members", { params: { path: { workspaceId } } })));
   }, [workspaceId]);
+  // The plan and license: the banner when paused or past due, and the billing page.
+  const loadBilling = useCallback(async () => {
+    try { setStanding(await unwrap(api.GET("/api/v1/workspaces/{workspaceId}/billing", { params: { path: { workspaceId } } }))); }
+    catch { /* the banner is a courtesy; the gated calls say license_paused themselves */ }
+  }, [workspaceId]);
   const loadChannels = useCallback(async () => {
     const list = await unwrap(api.GET("/api/v1/workspaces/{workspaceId}/channels", { params: { path: { workspaceId } } }));
     setChannels(list);
@@ -76,7 +85,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
     (async () => {
       await hub.open(workspaceId);
       try {
-        const [w] = await Promise.all([unwrap(api.GET("/api/v1/workspaces/{workspaceId}", { params: { path: { workspaceId } } })), loadMembers(), loadChannels()]);
+        const [w] = await Promise.all([unwrap(api.GET("/api/v1/workspaces/{workspaceId}", { params: { path: { workspaceId } } })), loadMembers(), loadChannels(), loadBilling()]);
         if (live) setWorkspace(w);
       } catch (err) {
         if (!live) return;
@@ -85,7 +94,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
       }
     })();
     return () => { live = false; hub.close(); };
-  }, [workspaceId, loadMembers, loadChannels, report]);
+  }, [workspaceId, loadMembers, loadChannels, loadBilling, report]);
 
   useEffect(() => {
     const offs = [
@@ -100,6 +109,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
       hub.on("connection", (e) => setConnection(e.data.state)),
       // The stream could not replay what was missed (too long away): start again from the server's state.
       hub.on("reset", () => location.reload()),
+      hub.on("billing.updated", () => void loadBilling()),
       // Signed out here or elsewhere, or the password changed: back to sign-in.
       hub.on("session.ended", () => { hub.close(); location.assign("/"); }),
       hub.on("message.created", (e) => {
@@ -121,14 +131,14 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
       })),
     ];
     return () => offs.forEach((off) => off());
-  }, [workspaceId, me.id, loadChannels, loadMembers]);
+  }, [workspaceId, me.id, loadChannels, loadMembers, loadBilling]);
 
   const current = channels.find((c) => c.id === channelId);
   currentId.current = current?.id;
 
   // No channel in the address (or one that is gone): go to #general, replacing the address.
   useEffect(() => {
-    if (!workspace || channels.length === 0 || current || tasks || skills) return;
+    if (!workspace || channels.length === 0 || current || tasks || skills || billing) return;
     const fallback = channels.find((c) => c.name === "general" && c.isMember) ?? channels.find((c) => c.isMember) ?? channels[0];
     navigate(channelPath(workspaceId, fallback.id), { replace: true });
   }, [workspace, channels, current, workspaceId]);
@@ -200,11 +210,12 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
 
   // Every pane's header starts with the phone's menu button.
   const menu = <button type="button" className="icon menu" aria-label="Open the sidebar" aria-expanded={drawer} data-testid="menu" onClick={() => setDrawer(true)}>☰</button>;
-  const plainHeader = (name: string) => <header className="channel-header">{menu}<h1 data-testid="channel-title">{name}</h1></header>;
+  const banner = <BillingBanner billing={standing} onOpen={billing ? undefined : () => navigate(billingPath(workspaceId))} />;
+  const plainHeader = (name: string) => <><header className="channel-header">{menu}<h1 data-testid="channel-title">{name}</h1></header>{banner}</>;
   const title = current ? (current.type === "dm" ? current.dmPeer?.name ?? current.name : `#${current.name}`) : "";
   const peer = current?.type === "dm" ? current.dmPeer : undefined;
   const thinking = peer && peer.kind === "agent" && agents.get(peer.id)?.status === "busy" ? peer.name : undefined;
-  const header = current && (
+  const header = current && (<>
     <header className="channel-header">
       {menu}
       <div>
@@ -219,7 +230,8 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
         </label>
       </form>
     </header>
-  );
+    {banner}
+  </>);
 
   return (
     <Ctx.Provider value={ctx}>
@@ -229,17 +241,19 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
           onBrowse={() => openDialog("browse")} onPeople={() => openDialog("people")} onAgents={() => openDialog("agents")} onSettings={() => openDialog("settings")}
           onThreads={() => { setDrawer(false); setThreadRoot(undefined); setSearching(undefined); setThreadsOpen(true); if (tasks) navigate(`/w/${workspaceId}`); }}
           onTasks={() => { setDrawer(false); navigate(tasksPath(workspaceId)); }} tasksOpen={!!tasks}
-          onSkills={() => { setDrawer(false); navigate(skillsPath(workspaceId)); }} skillsOpen={!!skills} />
+          onSkills={() => { setDrawer(false); navigate(skillsPath(workspaceId)); }} skillsOpen={!!skills}
+          onBilling={standing?.enabled ? () => { setDrawer(false); navigate(billingPath(workspaceId)); } : undefined} billingOpen={!!billing} />
         {drawer && <button type="button" className="scrim" aria-label="Close the sidebar" onClick={() => setDrawer(false)} />}
-        {skills ? <SkillsPane openSkillId={skills.skillId} header={plainHeader("Skills")} />
+        {billing ? <BillingPane billing={standing} header={plainHeader("Billing")} />
+          : skills ? <SkillsPane openSkillId={skills.skillId} header={plainHeader("Skills")} />
           : tasks ? <TasksPane channels={channels} openTaskId={tasks.taskId} header={plainHeader("Tasks")} />
           : current ? <ChannelPane key={current.id} channel={current} onOpenThread={openThread} onRead={onRead} header={header}
             thinking={thinking} highlight={highlight} onHighlighted={clearHighlight} />
           : <main className="channel center muted">Loading…</main>}
         {tasks?.taskId && <TaskPanel key={tasks.taskId} taskId={tasks.taskId} />}
-        {!tasks && !skills && threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
-        {!tasks && !skills && !threadRoot && searching && <SearchPanel query={searching} channels={channels} onOpen={openResult} onClose={() => setSearching(undefined)} />}
-        {!tasks && !skills && !threadRoot && !searching && threadsOpen && <ThreadsPanel channels={channels} onOpen={openThreadOf} onClose={() => setThreadsOpen(false)} />}
+        {!tasks && !skills && !billing && threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
+        {!tasks && !skills && !billing && !threadRoot && searching && <SearchPanel query={searching} channels={channels} onOpen={openResult} onClose={() => setSearching(undefined)} />}
+        {!tasks && !skills && !billing && !threadRoot && !searching && threadsOpen && <ThreadsPanel channels={channels} onOpen={openThreadOf} onClose={() => setThreadsOpen(false)} />}
         {error && (
           <div className="toast" role="alert" data-testid="error">
             <span>{error}</span>

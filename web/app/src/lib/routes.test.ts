@@ -14,10 +14,11 @@ describe("addresses", () => {
     expect(parseRoute(`/w/${w}/tasks`)).toEqual({ kind: "tasks", workspaceId: w });
     expect(parseRoute(`/w/${w}/tasks/${c}`)).toEqual({ kind: "tasks", workspaceId: w, taskId: c });
     expect(parseRoute(`/w/${w}/skills/${c}`)).toEqual({ kind: "skills", workspaceId: w, skillId: c });
+    expect(parseRoute(`/w/${w}/billing`)).toEqual({ kind: "billing", workspaceId: w });
   });
 
   it("calls everything else not found instead of showing the workspace list", () => {
-    for (const path of ["/nope", "/w/not-a-uuid", `/w/${w}/c/`, `/w/${w}/x/${c}`, "/claim/123"])
+    for (const path of ["/nope", "/w/not-a-uuid", `/w/${w}/c/`, `/w/${w}/x/${c}`, "/claim/123", `/w/${w}/billing/${c}`])
       expect(parseRoute(path)).toEqual({ kind: "notFound" });
   });
 });

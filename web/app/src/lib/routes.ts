@@ -4,6 +4,7 @@ export type Route =
   | { kind: "workspace"; workspaceId: string; channelId?: string }
   | { kind: "tasks"; workspaceId: string; taskId?: string }
   | { kind: "skills"; workspaceId: string; skillId?: string }
+  | { kind: "billing"; workspaceId: string }
   | { kind: "invite"; token: string }
   | { kind: "claim"; registrationId: string }
   | { kind: "notFound" };
@@ -13,6 +14,7 @@ const workspace = new RegExp(`^/w/(${uuid})(?:/c/(${uuid}))?/?$`);
 const claim = new RegExp(`^/claim/(${uuid})/?$`);
 const tasks = new RegExp(`^/w/(${uuid})/tasks(?:/(${uuid}))?/?$`);
 const skills = new RegExp(`^/w/(${uuid})/skills(?:/(${uuid}))?/?$`);
+const billing = new RegExp(`^/w/(${uuid})/billing/?$`);
 
 export function parseRoute(path: string): Route {
   if (path === "/" || path === "") return { kind: "home" };
@@ -22,6 +24,8 @@ export function parseRoute(path: string): Route {
   if (t) return t[2] ? { kind: "tasks", workspaceId: t[1].toLowerCase(), taskId: t[2].toLowerCase() } : { kind: "tasks", workspaceId: t[1].toLowerCase() };
   const k = skills.exec(path);
   if (k) return k[2] ? { kind: "skills", workspaceId: k[1].toLowerCase(), skillId: k[2].toLowerCase() } : { kind: "skills", workspaceId: k[1].toLowerCase() };
+  const b = billing.exec(path);
+  if (b) return { kind: "billing", workspaceId: b[1].toLowerCase() };
   const c = claim.exec(path);
   if (c) return { kind: "claim", registrationId: c[1].toLowerCase() };
   const i = /^\/invite\/([^/]+)\/?$/.exec(path);
@@ -32,3 +36,4 @@ export function parseRoute(path: string): Route {
 export const channelPath = (workspaceId: string, channelId: string) => `/w/${workspaceId}/c/${channelId}`;
 export const tasksPath = (workspaceId: string, taskId?: string) => `/w/${workspaceId}/tasks${taskId ? `/${taskId}` : ""}`;
 export const skillsPath = (workspaceId: string, skillId?: string) => `/w/${workspaceId}/skills${skillId ? `/${skillId}` : ""}`;
+export const billingPath = (workspaceId: string) => `/w/${workspaceId}/billing`;
