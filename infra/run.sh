@@ -87,6 +87,10 @@ common=(
   "AgentLink__RateLimits__SignupsPerHour=${AGENTLINK_SIGNUPS_PER_HOUR:-60}"
   "AgentLink__RateLimits__AgentRegistrationsPerHour=${AGENTLINK_SIGNUPS_PER_HOUR:-60}"
   "AgentLink__RateLimits__MessagesPerMinute=${AGENTLINK_MESSAGES_PER_MINUTE:-300}"
+  # Attachments live in the stack's Azurite (on loopback: browsers on this machine upload and read
+  # them directly with SAS URLs); the functions allow browser uploads in its CORS rules.
+  "AgentLink__Files__BlobConnectionString=$AGENTLINK_STORAGE"
+  "AgentLink__Files__CorsOrigins=*"
 )
 
 step "migrating the database"

@@ -26,6 +26,8 @@ public static class FunctionsHost
         services.AddSingleton<FunctionGate>();
         services.AddSingleton<LicenseGate>();
         services.AddSingleton<Billing.StripeGateway>();
+        services.AddSingleton<Files.AttachmentUploads>();
+        services.AddSingleton<Files.Thumbnails>();
         services.AddSingleton<FunctionRateLimiter>();
         services.AddScoped<Sessions>();
         services.AddSingleton<Messages.ReadPositions>();

@@ -68,6 +68,7 @@ param timerSchedules object = {
   Retention: '0 */10 * * * *'
   TaskDeadlines: '*/15 * * * * *'
   SkillDeliveryOffline: '0 * * * * *'
+  AttachmentCollection: '0 */5 * * * *'
 }
 
 var suffix = uniqueString(resourceGroup().id, environmentName)

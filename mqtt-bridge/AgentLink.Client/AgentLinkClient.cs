@@ -199,9 +199,16 @@ public sealed class AgentLinkClient : IAsyncDisposable
         PostAsync(Guid.CreateVersion7(), channelId, text, parentId, ct);
 
     /// <summary>Posts with a chosen envelope id: the same id sent twice is written once.</summary>
-    public async Task<Guid> PostAsync(Guid id, Guid channelId, string text, Guid? parentId = null, CancellationToken ct = default)
+    public Task<Guid> PostAsync(Guid id, Guid channelId, string text, Guid? parentId = null, CancellationToken ct = default) =>
+        PostAsync(id, channelId, text, parentId, null, ct);
+
+    /// <summary>
+    /// Posts with files uploaded beforehand (<see cref="AgentLinkOnboarding.UploadAttachmentAsync"/>); the text
+    /// may be empty when there are files.
+    /// </summary>
+    public async Task<Guid> PostAsync(Guid id, Guid channelId, string text, Guid? parentId, IReadOnlyCollection<Guid>? attachmentIds, CancellationToken ct = default)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new { id, type = "message.post", data = new { channelId, text, parentId } }, Json.Options);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { id, type = "message.post", data = new { channelId, text, parentId, attachmentIds } }, Json.Options);
         await PublishReliablyAsync(_agent.Topics.Outbox, payload, ct);
         return id;
     }

@@ -61,6 +61,31 @@ public sealed class AgentLinkOnboarding(HttpClient http)
         return await ReadAsync<AgentTask>(response, ct);
     }
 
+    /// <summary>
+    /// Uploads a file for a channel the agent is in: asks for an upload URL, PUTs the bytes straight to
+    /// Blob Storage, and confirms (the platform checks the size and sniffs the type from the bytes).
+    /// Post it with <see cref="AgentLinkClient.PostAsync(Guid, Guid, string, Guid?, IReadOnlyCollection{Guid}?, CancellationToken)"/>.
+    /// </summary>
+    public async Task<Attachment> UploadAttachmentAsync(string apiKey, string agentId, Guid channelId, string name, string contentType, byte[] bytes,
+        CancellationToken ct = default)
+    {
+        var path = $"api/v1/agents/{Uri.EscapeDataString(agentId)}/attachments";
+        using var started = await http.SendAsync(Request(HttpMethod.Post, path, apiKey, new { channelId, name, size = bytes.LongLength, contentType }), ct);
+        var ticket = await ReadAsync<UploadTicket>(started, ct);
+        using (var put = new HttpRequestMessage(HttpMethod.Put, ticket.UploadUrl) { Content = new ByteArrayContent(bytes) })
+        {
+            foreach (var (header, value) in ticket.Headers) put.Headers.TryAddWithoutValidation(header, value);
+            put.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            using var stored = await http.SendAsync(put, ct);
+            if (!stored.IsSuccessStatusCode)
+                throw new AgentLinkException("upload_failed", $"Blob Storage refused the upload: {(int)stored.StatusCode} {await stored.Content.ReadAsStringAsync(ct)}");
+        }
+        using var confirmed = await http.SendAsync(Request(HttpMethod.Post, $"{path}/{ticket.Attachment.Id}/confirm", apiKey), ct);
+        return await ReadAsync<Attachment>(confirmed, ct);
+    }
+
+    private sealed record UploadTicket(Attachment Attachment, string UploadUrl, Dictionary<string, string> Headers);
+
     private static HttpRequestMessage Request(HttpMethod method, string path, string apiKey, object? body = null)
     {
         var request = new HttpRequestMessage(method, path);

@@ -28,7 +28,15 @@ public sealed record ConnectInfo(Guid WorkspaceId, BrokerInfo Broker, IReadOnlyL
 public sealed record Author(Guid Id, string Name, string Kind);
 
 /// <summary>A chat message as the platform shows it.</summary>
-public sealed record ChatMessage(Guid Id, Guid WorkspaceId, Guid ChannelId, long Seq, Guid? ParentId, Author Author, string Text, Guid[] Mentions, DateTime CreatedAt);
+public sealed record ChatMessage(Guid Id, Guid WorkspaceId, Guid ChannelId, long Seq, Guid? ParentId, Author Author, string Text, Guid[] Mentions, DateTime CreatedAt,
+    Attachment[]? Attachments = null);
+
+/// <summary>
+/// A file on a message. In envelopes, Url (and ThumbnailUrl for images) read it for a day;
+/// GET /api/v1/agents/{agentId}/attachments/{id} gives fresh ones.
+/// </summary>
+public sealed record Attachment(Guid Id, string Name, long Size, string ContentType, string Kind, bool DownloadOnly, int? Width, int? Height,
+    bool HasThumbnail, string? Url = null, string? ThumbnailUrl = null);
 
 /// <summary>
 /// An envelope from the inbox or a channel topic. Type "message" (Reason "dm" or "mention")

@@ -7,7 +7,10 @@ using Npgsql;
 namespace AgentLink.Core.Chat;
 
 /// <summary>A message about to be written: everything checked, nothing numbered yet.</summary>
-public sealed record PostDraft(Guid Id, Guid WorkspaceId, Guid ChannelId, Guid? ParentId, AuthorView Author, string Text, Guid[] Mentions, AgentFanout Agents)
+/// <param name="Attachments">Files checked by <see cref="Files.AttachmentRows.ReadyForPostAsync"/>, put on the message in its transaction.</param>
+/// <param name="ForAgents">What agents receive instead of the message as people see it (signed file URLs).</param>
+public sealed record PostDraft(Guid Id, Guid WorkspaceId, Guid ChannelId, Guid? ParentId, AuthorView Author, string Text, Guid[] Mentions, AgentFanout Agents,
+    Files.AttachmentView[]? Attachments = null, Func<MessageView, MessageView>? ForAgents = null)
 {
     /// <summary>Sequence numbers the post takes: its own, plus one for the thread update of a reply.</summary>
     public int SeqCount => ParentId is null ? 1 : 2;
@@ -45,18 +48,20 @@ public static class ChannelPosts
         var createdAt = DateTime.UtcNow;
         var (workspaceId, channelId) = (draft.WorkspaceId, draft.ChannelId);
         var message = new MessageView(draft.Id, workspaceId, channelId, seq, draft.ParentId, draft.Author,
-            draft.Text, draft.Mentions, [], 0, null, createdAt, null, null);
+            draft.Text, draft.Mentions, [], 0, null, createdAt, null, null, draft.Attachments ?? []);
         var created = new WorkspaceEvent(workspaceId, seq, EventTypes.MessageCreated, channelId, null, WorkspaceEvent.ToData(message));
         var replyCount = await db.QuerySingleOrDefaultAsync<int?>(Cmd.For(InsertSql, new
         {
             id = draft.Id, workspaceId, channelId, authorId = draft.Author.Id, parentId = draft.ParentId, seq,
             text = draft.Text, createdAt, mentions = draft.Mentions, payload = created.Data.GetRawText(),
         }, ct, tx));
+        // The files were checked before the batch; one taken meanwhile by a concurrent post of the same uploader stays there.
+        await Files.AttachmentRows.AttachAsync(db, tx, draft.Id, (draft.Attachments ?? []).Select(a => a.Id).ToArray(), ct);
         var events = new List<WorkspaceEvent> { created };
         if (draft.ParentId is { } root)
             events.Add(await WorkspaceEventLog.AppendAsync(db, tx, workspaceId, seq + 1, EventTypes.ThreadUpdated, channelId, null,
                 new { channelId, parentId = root, replyCount, lastReplyAt = createdAt }, ct));
-        var streams = await AgentOutbox.EnqueuePostAsync(db, tx, draft.Agents, message, ct);
+        var streams = await AgentOutbox.EnqueuePostAsync(db, tx, draft.Agents, draft.ForAgents is { } sign ? sign(message) : message, ct);
         return new PostResult(message, events, streams);
     }
 }

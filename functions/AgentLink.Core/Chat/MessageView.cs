@@ -8,4 +8,4 @@ public sealed record ReactionView(string Emoji, int Count, Guid[] UserIds);
 public sealed record MessageView(
     Guid Id, Guid WorkspaceId, Guid ChannelId, long Seq, Guid? ParentId, AuthorView Author, string Text,
     Guid[] Mentions, ReactionView[] Reactions, int ReplyCount, DateTime? LastReplyAt,
-    DateTime CreatedAt, DateTime? EditedAt, DateTime? DeletedAt);
+    DateTime CreatedAt, DateTime? EditedAt, DateTime? DeletedAt, Files.AttachmentView[] Attachments);

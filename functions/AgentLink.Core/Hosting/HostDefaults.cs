@@ -58,6 +58,14 @@ public static class HostDefaults
             .Validate(o => o.TrialDays >= 0 && o.WebhookToleranceSeconds > 0, "AgentLink:Billing:TrialDays must be 0 or more and WebhookToleranceSeconds positive.")
             .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.ProPriceId), "AgentLink:Billing:ProPriceId is required when Stripe keys are set.")
             .ValidateOnStart();
+        // Attachments: on with a blob connection string, here or the Functions host's AzureWebJobsStorage.
+        services.AddOptions<FilesOptions>().Bind(configuration.GetSection(FilesOptions.Section))
+            .PostConfigure(o => { if (string.IsNullOrWhiteSpace(o.BlobConnectionString)) o.BlobConnectionString = configuration["AzureWebJobsStorage"]; })
+            .Validate(o => o.MaxBytesFree > 0 && o.MaxBytesPro >= o.MaxBytesFree && o.UploadSasMinutes > 0 && o.ReadSasMinutes > 0 && o.AgentReadSasHours > 0,
+                "AgentLink:Files: the size limits must be positive (Pro at least Free) and the URL lifetimes positive.")
+            .ValidateOnStart();
+        services.AddSingleton<Files.BlobStore>();
+        services.AddSingleton<Files.AttachmentLinks>();
         services.AddAgentLinkData(configuration);
         services.AddAgentLinkBus(configuration);
         services.AddAgentLinkAuth(configuration);

@@ -59,4 +59,10 @@ public static class ErrorCodes
     public const string NoBillingCustomer = "no_billing_customer";
     public const string InvalidSignature = "invalid_signature";
     public const string PaymentProviderUnavailable = "payment_provider_unavailable";
+
+    public const string AttachmentsDisabled = "attachments_disabled";
+    public const string AttachmentNotFound = "attachment_not_found";
+    public const string FileTooLarge = "file_too_large";
+    public const string UploadMissing = "upload_missing";
+    public const string ContentTypeMismatch = "content_type_mismatch";
 }

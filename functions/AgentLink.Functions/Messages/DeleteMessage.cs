@@ -4,7 +4,8 @@ namespace AgentLink.Functions.Messages;
 
 public sealed class DeleteMessage(NpgsqlDataSource dataSource, EventPublisher events)
 {
-    // Soft delete: the row keeps its place (threads, seq) but loses its text, mentions and reactions.
+    // Soft delete: the row keeps its place (threads, seq) but loses its text, mentions, reactions and files
+    // (their blobs are removed by the CollectDeletedAttachments timer).
     // Who may (the author or a workspace admin, who can see the channel) is part of the write.
     private const string DeleteSql = $$"""
         with gone as (
@@ -15,6 +16,7 @@ public sealed class DeleteMessage(NpgsqlDataSource dataSource, EventPublisher ev
               and (m.author_id = @userId or {{ChannelRights.IsWorkspaceAdmin}})
             returning m.id),
         mentions as (delete from message_mentions where message_id in (select id from gone)),
+        files as (update attachments set deleted_at = now() where message_id in (select id from gone) and deleted_at is null),
         reactions as (delete from message_reactions where message_id in (select id from gone))
         select count(*)::int from gone
         """;

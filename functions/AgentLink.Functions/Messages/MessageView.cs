@@ -1,19 +1,21 @@
 using System.Data;
 using System.Text.Json;
+using AgentLink.Core.Files;
 
 namespace AgentLink.Functions.Messages;
 
 public static class MessageQueries
 {
     /// <summary>Callers append WHERE/ORDER clauses on alias m.</summary>
-    public const string Select = """
+    public static readonly string Select = $$"""
         select m.id, m.workspace_id, m.channel_id, m.seq, m.parent_id, m.author_id, u.name as author_name, u.kind as author_kind,
                case when m.deleted_at is null then m.text else '' end as text,
                coalesce((select array_agg(mm.user_id) from message_mentions mm where mm.message_id = m.id), '{}'::uuid[]) as mentions,
                coalesce((select json_agg(json_build_object('emoji', r.emoji, 'count', r.n, 'userIds', r.users) order by r.first)::text
                          from (select emoji, count(*)::int as n, array_agg(user_id order by created_at) as users, min(created_at) as first
                                from message_reactions where message_id = m.id group by emoji) r), '[]') as reactions,
-               m.reply_count, m.last_reply_at, m.created_at, m.edited_at, m.deleted_at
+               m.reply_count, m.last_reply_at, m.created_at, m.edited_at, m.deleted_at,
+               {{AttachmentRows.MessageColumn}} as attachments
         from channel_messages m join users u on u.id = m.author_id
         """;
 
@@ -37,9 +39,10 @@ public static class MessageQueries
         public DateTime CreatedAt { get; set; }
         public DateTime? EditedAt { get; set; }
         public DateTime? DeletedAt { get; set; }
+        public string Attachments { get; set; } = "[]";
 
         public MessageView ToView() => new(Id, WorkspaceId, ChannelId, Seq, ParentId, new AuthorView(AuthorId, AuthorName, AuthorKind),
-            Text, Mentions, ParseReactions(Reactions), ReplyCount, LastReplyAt, CreatedAt, EditedAt, DeletedAt);
+            Text, Mentions, ParseReactions(Reactions), ReplyCount, LastReplyAt, CreatedAt, EditedAt, DeletedAt, AttachmentRows.Parse(Attachments));
     }
 
     public static ReactionView[] ParseReactions(string json) =>

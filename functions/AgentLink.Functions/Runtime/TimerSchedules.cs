@@ -12,6 +12,7 @@ public static class TimerSchedules
     public const string Retention = "%AgentLink:Timers:Retention%";
     public const string TaskDeadlines = "%AgentLink:Timers:TaskDeadlines%";
     public const string SkillDeliveryOffline = "%AgentLink:Timers:SkillDeliveryOffline%";
+    public const string AttachmentCollection = "%AgentLink:Timers:AttachmentCollection%";
 
     /// <summary>Six-field NCRONTAB (seconds first), UTC.</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
@@ -25,5 +26,7 @@ public static class TimerSchedules
         ["AgentLink:Timers:TaskDeadlines"] = "*/15 * * * * *",
         // Deliveries to agents offline past SkillOfflineFailSeconds (300 by default) show 'failed' within a minute more.
         ["AgentLink:Timers:SkillDeliveryOffline"] = "0 * * * * *",
+        // Blobs of deleted messages' files, and of uploads never posted, are removed within this.
+        ["AgentLink:Timers:AttachmentCollection"] = "0 */5 * * * *",
     };
 }

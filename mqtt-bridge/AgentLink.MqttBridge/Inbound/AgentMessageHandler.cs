@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using AgentLink.Core.Telemetry;
 using AgentLink.Core.Agents;
+using AgentLink.Core.Files;
 using AgentLink.Core.Chat;
 using AgentLink.Core.Events;
 using AgentLink.Core.Options;
@@ -23,9 +24,9 @@ namespace AgentLink.MqttBridge.Inbound;
 public sealed class AgentMessageHandler(
     NpgsqlDataSource dataSource, WorkspaceWriter writer, IEventBus bus, AgentRateLimiter rateLimiter, AgentTopics topics,
     IAgentTransport transport, IOptions<MqttOptions> mqtt, IOptions<ChatLimits> limits, TaskUpdateHandler tasks,
-    SkillAckHandler skills, ILogger<AgentMessageHandler> logger)
+    SkillAckHandler skills, AttachmentLinks links, ILogger<AgentMessageHandler> logger)
 {
-    private sealed record PostRequest(Guid ChannelId, string Text, Guid? ParentId);
+    private sealed record PostRequest(Guid ChannelId, string Text, Guid? ParentId, Guid[] AttachmentIds);
 
     // Everything checked before the insert, in one round trip (it runs inside the workspace's write
     // batch, where each round trip holds up the batch): the channel as the agent may use it, the
@@ -125,14 +126,19 @@ public sealed class AgentMessageHandler(
                 $"More than {mqtt.Value.AgentMessagesPerSecond:0.##} messages a second; this one was dropped, slow down.", id);
 
         var mentions = Mentions.Parse(post.Text);
-        if (mentions.Length > 0)
+        AttachmentView[] files = [];
+        if (mentions.Length > 0 || post.AttachmentIds.Length > 0)
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
-            mentions = await Mentions.MembersAsync(conn, agent.WorkspaceId, mentions, ct);
+            if (mentions.Length > 0) mentions = await Mentions.MembersAsync(conn, agent.WorkspaceId, mentions, ct);
+            // Files it uploaded (over HTTP, with its key) and confirmed: checked before the write batch.
+            var (ready, fileProblem) = await AttachmentRows.ReadyForPostAsync(conn, post.AttachmentIds, agent.UserId, post.ChannelId, ct);
+            if (fileProblem is not null) return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, $"data.attachmentIds: {fileProblem}", id);
+            files = ready;
         }
         var outcome = await writer.WriteAsync(agent.WorkspaceId, post.ParentId is null ? 1 : 2, async (db, tx, seq, batch) =>
         {
-            var result = await WriteAsync(db, tx, agent, id, post, mentions, seq, batch);
+            var result = await WriteAsync(db, tx, agent, id, post, mentions, files, links, seq, batch);
             return (result, result.Posted?.Events ?? []);
         }, ct);
         if (outcome.Posted is { } posted) await AgentOutbox.SignalAsync(bus, posted.AgentStreams);
@@ -143,7 +149,8 @@ public sealed class AgentMessageHandler(
 
     /// <summary>Inside the workspace's write batch: membership, de-duplication and the post, all or nothing.</summary>
     private static async Task<WriteResult> WriteAsync(
-        NpgsqlConnection db, NpgsqlTransaction tx, AgentIdentity agent, Guid id, PostRequest post, Guid[] mentions, long seq, CancellationToken ct)
+        NpgsqlConnection db, NpgsqlTransaction tx, AgentIdentity agent, Guid id, PostRequest post, Guid[] mentions, AttachmentView[] files,
+        AttachmentLinks links, long seq, CancellationToken ct)
     {
         var p = await db.QuerySingleAsync<Prepared>(Cmd.For(PrepareSql, new
         {
@@ -158,7 +165,7 @@ public sealed class AgentMessageHandler(
 
         var fanout = AgentFanout.From(p.Agents, p.ChannelType == "dm", mentions);
         var draft = new PostDraft(Guid.CreateVersion7(), agent.WorkspaceId, post.ChannelId, p.Root,
-            new AuthorView(agent.UserId, agent.Name, "agent"), post.Text, mentions, fanout);
+            new AuthorView(agent.UserId, agent.Name, "agent"), post.Text, mentions, fanout, files, links.ForAgents);
         return new(InboundOutcome.Accepted(id), await ChannelPosts.InsertAsync(db, tx, draft, seq, ct));
     }
 
@@ -194,11 +201,21 @@ public sealed class AgentMessageHandler(
         var max = limits.Value.MaxMessageLength;
         static (PostRequest?, string) Fail(string problem) => (null, problem);
 
-        if (data.ValueKind != JsonValueKind.Object) return Fail("\"data\" must be an object {channelId, text, parentId?}.");
+        if (data.ValueKind != JsonValueKind.Object) return Fail("\"data\" must be an object {channelId, text, parentId?, attachmentIds?}.");
         if (!data.TryGetProperty("channelId", out var ch) || ch.ValueKind != JsonValueKind.String || !ch.TryGetGuid(out var channelId))
             return Fail("data.channelId must be a channel id (UUID).");
         var text = data.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()!.Trim() : "";
-        if (text.Length == 0) return Fail("data.text is required.");
+        var files = new List<Guid>();
+        if (data.TryGetProperty("attachmentIds", out var a) && a.ValueKind != JsonValueKind.Null)
+        {
+            if (a.ValueKind != JsonValueKind.Array) return Fail("data.attachmentIds must be an array of attachment ids.");
+            foreach (var item in a.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String || !item.TryGetGuid(out var file)) return Fail("data.attachmentIds must be attachment ids (UUIDs).");
+                files.Add(file);
+            }
+        }
+        if (text.Length == 0 && files.Count == 0) return Fail("data.text is required (or attachmentIds).");
         if (text.Length > max) return Fail($"data.text is longer than {max} characters.");
         Guid? parentId = null;
         if (data.TryGetProperty("parentId", out var p) && p.ValueKind != JsonValueKind.Null)
@@ -206,7 +223,7 @@ public sealed class AgentMessageHandler(
             if (p.ValueKind != JsonValueKind.String || !p.TryGetGuid(out var parent)) return Fail("data.parentId must be a message id (UUID).");
             parentId = parent;
         }
-        return (new PostRequest(channelId, text, parentId), "");
+        return (new PostRequest(channelId, text, parentId, files.ToArray()), "");
     }
 
     /// <summary>Tells the agent, on its inbox, why something it sent was refused. Ephemeral, best effort.</summary>

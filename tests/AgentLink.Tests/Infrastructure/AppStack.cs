@@ -67,6 +67,9 @@ public sealed class AppStack : IAsyncDisposable
             ["AgentLink:RateLimits:MessagesPerMinute"] = "100000",
             ["AgentLink:RateLimits:StreamsPerMinute"] = "100000",
             ["AgentLink:Web:HeartbeatSeconds"] = "2",
+            // Attachments in the stack's Azurite; the browser tests upload to it straight from the page.
+            ["AgentLink:Files:BlobConnectionString"] = TestEnvironment.Storage,
+            ["AgentLink:Files:CorsOrigins"] = "*",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };
