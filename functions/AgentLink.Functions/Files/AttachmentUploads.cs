@@ -14,7 +14,7 @@ namespace AgentLink.Functions.Files;
 /// </summary>
 public sealed class AttachmentUploads(NpgsqlDataSource dataSource, BlobStore blobs, Thumbnails thumbnails, IOptions<BillingOptions> billing, ILogger<AttachmentUploads> logger)
 {
-    public sealed record StartRequest(string? Name, long? Size, string? ContentType, Guid? ChannelId = null);
+    public sealed record StartRequest(string? Name, long? Size, string? ContentType);
 
     public sealed record UploadTicket(AttachmentView Attachment, string UploadUrl, string Method, IReadOnlyDictionary<string, string> Headers, DateTime ExpiresAt, long MaxBytes);
 

@@ -8,7 +8,7 @@ namespace AgentLink.Functions.Messages;
 
 public sealed class PostMessage(NpgsqlDataSource dataSource, WorkspaceWriter writer, IEventBus bus, IOptions<ChatLimits> limits, AttachmentLinks links)
 {
-    public sealed record Request(string? Text, Guid? ParentId, Guid[]? AttachmentIds = null);
+    public sealed record Request(string? Text, Guid? ParentId, Guid[]? AttachmentIds);
 
     private const string ParentSql = """
         select coalesce(parent_id, id) from channel_messages

@@ -47,6 +47,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             ["sessionId"] = Guid.NewGuid().ToString(),
             ["taskId"] = task.ToString(),
             ["skillId"] = skill.ToString(), ["number"] = "1", ["agentUserId"] = Guid.NewGuid().ToString(),
+            ["attachmentId"] = Guid.NewGuid().ToString(),
         };
         var callers = new Dictionary<Caller, (string Scheme, string Value)>
         {
@@ -140,7 +141,8 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             (select count(*) from message_reactions), (select count(*) from workspace_events), (select count(*) from invitations),
             (select count(*) from agent_registrations where workspace_id is not null), (select count(*) from remote_agents),
             (select count(*) from sessions), (select coalesce(sum(last_seq), 0) from workspaces), (select count(*) from tasks),
-            (select count(*) from task_comments), (select count(*) from task_activity), (select count(*) from skill_versions), (select count(*) from skill_assignments))
+            (select count(*) from task_comments), (select count(*) from task_activity), (select count(*) from skill_versions), (select count(*) from skill_assignments),
+            (select count(*) from attachments), (select count(*) from workspace_subscriptions), (select count(*) from stripe_events))
         """);
 
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]

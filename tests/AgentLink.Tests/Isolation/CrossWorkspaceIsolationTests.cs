@@ -61,6 +61,10 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("DELETE", "/api/v1/skills/{skillId}/assignments/{agentUserId}"),
         new("PATCH", "/api/v1/tasks/{taskId}", new { title = "defaced", status = "done" }),
         new("POST", "/api/v1/tasks/{taskId}/comments", new { text = "intrusion" }),
+        new("POST", "/api/v1/channels/{channelId}/attachments", new { name = "intrusion.txt", size = 3, contentType = "text/plain" }),
+        new("POST", "/api/v1/attachments/{attachmentId}/confirm"),
+        new("GET", "/api/v1/attachments/{attachmentId}/content"),
+        new("GET", "/api/v1/attachments/{attachmentId}/thumbnail"),
         new("GET", "/api/v1/workspaces/{workspaceId}/billing"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/checkout"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/portal"),
@@ -75,13 +79,15 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         var messageId = message.GetProperty("id").GetGuid();
         var taskId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "secret task" })).GetProperty("id").GetGuid();
         var skillId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills", new { content = "---\nname: secret\ndescription: x\n---\nbody" })).GetProperty("id").GetGuid();
+        var attachmentId = await PostedFileAsync(team);
         var outsider = await Stack.Client().SignUpAsync("Outsider");
         await outsider.CreateWorkspaceAsync("Elsewhere");
+        var attachmentsBefore = await TestEnvironment.ScalarAsync<long>("select count(*) from attachments where workspace_id = @id", new { id = team.WorkspaceId });
         var eventsBefore = await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @id", new { id = team.WorkspaceId });
 
         foreach (var probe in Probes)
         {
-            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1").Replace("{agentUserId}", member.UserId.ToString());
+            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1").Replace("{agentUserId}", member.UserId.ToString()).Replace("{attachmentId}", attachmentId.ToString());
             var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString());
             var (status, problem) = await outsider.TryAsync(new HttpMethod(probe.Method), path, body);
             Assert.True(status == HttpStatusCode.NotFound, $"{probe.Method} {probe.Template} -> {(int)status}");
@@ -89,8 +95,9 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         }
 
         Assert.Equal(eventsBefore, await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @id", new { id = team.WorkspaceId }));
+        Assert.Equal(attachmentsBefore, await TestEnvironment.ScalarAsync<long>("select count(*) from attachments where workspace_id = @id", new { id = team.WorkspaceId }));
         var history = await team.Owner.GetOkAsync($"/api/v1/channels/{team.GeneralId}/messages");
-        Assert.Equal("secret plans", history.GetProperty("items")[0].GetProperty("text").GetString());
+        Assert.Contains(history.GetProperty("items").EnumerateArray(), m => m.GetProperty("text").GetString() == "secret plans");
         Assert.Equal(2, (await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/members")).GetArrayLength());
         Assert.Equal(0, await TestEnvironment.ScalarAsync<long>(
             "select count(*) from memberships where user_id = @id and workspace_id = @w", new { id = outsider.UserId, w = team.WorkspaceId }));
@@ -111,7 +118,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
     public async Task Every_route_with_an_id_has_an_isolation_probe()
     {
         var routes = Stack.ApiServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId" or "skillId"))
+            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId" or "skillId" or "attachmentId"))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
                 $"{m} {System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!.TrimEnd('/'), ":guid", "")}"))
             .ToHashSet();
@@ -121,6 +128,23 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         var agentRoutes = AgentLink.Functions.Runtime.FunctionCatalog.App.Http.Where(f => f.Policy.Caller == AgentLink.Functions.Runtime.Caller.Agent)
             .SelectMany(f => f.Methods.Select(m => $"{m} /api/{System.Text.RegularExpressions.Regex.Replace(f.Route, ":guid", "")}")).ToHashSet();
         Assert.Empty(routes.Except(probed).Except(agentRoutes));
+    }
+
+    /// <summary>A file posted in the victim's #general (uploaded to Azurite and confirmed).</summary>
+    private static async Task<Guid> PostedFileAsync(Scenario.Team team)
+    {
+        var bytes = "top secret"u8.ToArray();
+        var ticket = await team.Owner.PostOkAsync($"/api/v1/channels/{team.GeneralId}/attachments", new { name = "secret.txt", size = bytes.Length, contentType = "text/plain" });
+        using (var http = new HttpClient())
+        using (var put = new HttpRequestMessage(HttpMethod.Put, ticket.GetProperty("uploadUrl").GetString()) { Content = new ByteArrayContent(bytes) })
+        {
+            put.Headers.Add("x-ms-blob-type", "BlockBlob");
+            (await http.SendAsync(put)).EnsureSuccessStatusCode();
+        }
+        var id = ticket.GetProperty("attachment").GetProperty("id").GetGuid();
+        await team.Owner.PostOkAsync($"/api/v1/attachments/{id}/confirm");
+        await team.Owner.PostOkAsync($"/api/v1/channels/{team.GeneralId}/messages", new { text = "the file", attachmentIds = new[] { id } });
+        return id;
     }
 
     private static string Fill(string template, Guid workspaceId, Guid channelId, Guid messageId, Guid userId, Guid taskId) => template

@@ -193,6 +193,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agents/{agentId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts an agent's upload to a channel it is in; the same answer as a person's (PUT the bytes to uploadUrl, then confirm). */
+        post: operations["StartAgentAttachmentUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{agentId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fresh signed URLs for a file on a message the agent can read (those in its envelopes expire after AgentReadSasHours). */
+        get: operations["GetAgentAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{agentId}/attachments/{attachmentId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms an agent's upload (the bytes are checked as for a person's). */
+        post: operations["ConfirmAgentAttachmentUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents/{agentId}/tasks/{taskId}": {
         parameters: {
             query?: never;
@@ -208,6 +259,57 @@ export interface paths {
         head?: never;
         /** An agent updates a task assigned to it (the same change as over MQTT's task.update); refused (403 not_assignee) for anyone else's task. */
         patch: operations["AgentUpdateTask"];
+        trace?: never;
+    };
+    "/api/v1/attachments/{attachmentId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms an upload: the bytes are checked (size, type sniffed from them; a contradiction is 400 content_type_mismatch and the file is discarded), an image gets its thumbnail, and the file can be posted. */
+        post: operations["ConfirmAttachmentUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{attachmentId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file: a redirect to a short-lived read URL (inline for images and harmless types, a download for scriptable ones). */
+        get: operations["ReadAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{attachmentId}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An image's thumbnail (JPEG), as a redirect to a short-lived read URL; 404 for files without one. */
+        get: operations["ReadAttachmentThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/auth/login": {
@@ -364,6 +466,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/{channelId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts an upload to a channel the caller may post in: answers the attachment's id and a short-lived URL to PUT the bytes to (header x-ms-blob-type: BlockBlob). Over the plan's size limit is 413 file_too_large. */
+        post: operations["StartAttachmentUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{channelId}/join": {
         parameters: {
             query?: never;
@@ -425,7 +544,7 @@ export interface paths {
         /** A channel's history, newest first: top-level messages (replies come through /messages/{id}/thread), paged by seq. */
         get: operations["ListMessages"];
         put?: never;
-        /** Posts a message in a channel or DM, or a reply in a thread (parentId). Mentions are written <@userId>. */
+        /** Posts a message in a channel or DM, or a reply in a thread (parentId), with up to 10 confirmed files (attachmentIds). Mentions are written <@userId>. */
         post: operations["PostMessage"];
         delete?: never;
         options?: never;
@@ -1144,6 +1263,55 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        AgentUploadsRequest: {
+            /** Format: uuid */
+            channelId?: string | null;
+            name?: string | null;
+            size?: string | number | null;
+            contentType?: string | null;
+        };
+        AttachmentUploadsUploadTicket: {
+            attachment: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                size: number;
+                contentType: string;
+                kind: string;
+                downloadOnly: boolean;
+                width: number | null;
+                height: number | null;
+                hasThumbnail: boolean;
+                /** @default null */
+                url: string | null;
+                /** @default null */
+                thumbnailUrl: string | null;
+            };
+            uploadUrl: string;
+            method: string;
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expiresAt: string;
+            maxBytes: number;
+        };
+        AttachmentView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            size: number;
+            contentType: string;
+            kind: string;
+            downloadOnly: boolean;
+            width: number | null;
+            height: number | null;
+            hasThumbnail: boolean;
+            /** @default null */
+            url: string | null;
+            /** @default null */
+            thumbnailUrl: string | null;
+        };
         AgentUpdateTaskRequest: {
             status?: string | null;
             result?: string | null;
@@ -1233,10 +1401,6 @@ export interface components {
             type: string;
             outcome: string;
         };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
-        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -1261,6 +1425,15 @@ export interface components {
                 kind: string;
             } | null;
         };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
+        };
+        PersonUploadsRequest: {
+            name?: string | null;
+            size?: string | number | null;
+            contentType?: string | null;
+        };
         AddChannelMemberRequest: {
             /** Format: uuid */
             userId?: string | null;
@@ -1269,6 +1442,7 @@ export interface components {
             text?: string | null;
             /** Format: uuid */
             parentId?: string | null;
+            attachmentIds?: string[] | null;
         };
         MessageView: {
             /** Format: uuid */
@@ -1302,6 +1476,22 @@ export interface components {
             editedAt: string | null;
             /** Format: date-time */
             deletedAt: string | null;
+            attachments: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                size: number;
+                contentType: string;
+                kind: string;
+                downloadOnly: boolean;
+                width: number | null;
+                height: number | null;
+                hasThumbnail: boolean;
+                /** @default null */
+                url: string | null;
+                /** @default null */
+                thumbnailUrl: string | null;
+            }[];
         };
         ListMessagesPage: {
             items: {
@@ -1336,6 +1526,22 @@ export interface components {
                 editedAt: string | null;
                 /** Format: date-time */
                 deletedAt: string | null;
+                attachments: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    contentType: string;
+                    kind: string;
+                    downloadOnly: boolean;
+                    width: number | null;
+                    height: number | null;
+                    hasThumbnail: boolean;
+                    /** @default null */
+                    url: string | null;
+                    /** @default null */
+                    thumbnailUrl: string | null;
+                }[];
             }[];
             hasMore: boolean;
             nextBefore: number | null;
@@ -1373,6 +1579,22 @@ export interface components {
                 editedAt: string | null;
                 /** Format: date-time */
                 deletedAt: string | null;
+                attachments: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    contentType: string;
+                    kind: string;
+                    downloadOnly: boolean;
+                    width: number | null;
+                    height: number | null;
+                    hasThumbnail: boolean;
+                    /** @default null */
+                    url: string | null;
+                    /** @default null */
+                    thumbnailUrl: string | null;
+                }[];
             }[];
         };
         MarkReadRequest: {
@@ -1471,6 +1693,22 @@ export interface components {
                 editedAt: string | null;
                 /** Format: date-time */
                 deletedAt: string | null;
+                attachments: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    contentType: string;
+                    kind: string;
+                    downloadOnly: boolean;
+                    width: number | null;
+                    height: number | null;
+                    hasThumbnail: boolean;
+                    /** @default null */
+                    url: string | null;
+                    /** @default null */
+                    thumbnailUrl: string | null;
+                }[];
             };
             replies: {
                 /** Format: uuid */
@@ -1504,6 +1742,22 @@ export interface components {
                 editedAt: string | null;
                 /** Format: date-time */
                 deletedAt: string | null;
+                attachments: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    contentType: string;
+                    kind: string;
+                    downloadOnly: boolean;
+                    width: number | null;
+                    height: number | null;
+                    hasThumbnail: boolean;
+                    /** @default null */
+                    url: string | null;
+                    /** @default null */
+                    thumbnailUrl: string | null;
+                }[];
             }[];
         };
         AuthorizeTopicRequest: {
@@ -1584,6 +1838,27 @@ export interface components {
             contentHash: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        UpdateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            result?: string | null;
+            archived?: boolean | null;
+            paused?: boolean | null;
+            clear?: string[] | null;
         };
         GetTaskDetails: {
             task: {
@@ -1709,27 +1984,6 @@ export interface components {
                 createdAt: string;
             }[];
         };
-        UpdateTaskRequest: {
-            title?: string | null;
-            description?: string | null;
-            status?: string | null;
-            priority?: string | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: date-time */
-            dueAt?: string | null;
-            /** Format: date-time */
-            startAt?: string | null;
-            /** Format: uuid */
-            channelId?: string | null;
-            /** Format: uuid */
-            parentId?: string | null;
-            labels?: string[] | null;
-            result?: string | null;
-            archived?: boolean | null;
-            paused?: boolean | null;
-            clear?: string[] | null;
-        };
         CommentOnTaskRequest: {
             text?: string | null;
         };
@@ -1828,27 +2082,22 @@ export interface components {
                 editedAt: string | null;
                 /** Format: date-time */
                 deletedAt: string | null;
-            }[];
-        };
-        ListSkillsResult: {
-            items: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                workspaceId: string;
-                name: string;
-                description: string;
-                version: string | null;
-                license: string | null;
-                metadata: unknown;
-                latestVersion: number;
-                contentHash: string;
-                body: string;
-                content: string;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                updatedAt: string;
+                attachments: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    contentType: string;
+                    kind: string;
+                    downloadOnly: boolean;
+                    width: number | null;
+                    height: number | null;
+                    hasThumbnail: boolean;
+                    /** @default null */
+                    url: string | null;
+                    /** @default null */
+                    thumbnailUrl: string | null;
+                }[];
             }[];
         };
         ImportSkillRequest: {
@@ -1872,6 +2121,27 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        ListSkillsResult: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                name: string;
+                description: string;
+                version: string | null;
+                license: string | null;
+                metadata: unknown;
+                latestVersion: number;
+                contentHash: string;
+                body: string;
+                content: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
         };
         CreateTaskRequest: {
             title?: string | null;
@@ -2040,6 +2310,22 @@ export interface components {
                 editedAt: string | null;
                 /** Format: date-time */
                 deletedAt: string | null;
+                attachments: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    contentType: string;
+                    kind: string;
+                    downloadOnly: boolean;
+                    width: number | null;
+                    height: number | null;
+                    hasThumbnail: boolean;
+                    /** @default null */
+                    url: string | null;
+                    /** @default null */
+                    thumbnailUrl: string | null;
+                }[];
             }[];
         };
         ProblemDetails: {
@@ -2619,6 +2905,150 @@ export interface operations {
             };
         };
     };
+    StartAgentAttachmentUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentUploadsRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUploadsUploadTicket"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAgentAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ConfirmAgentAttachmentUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     AgentUpdateTask: {
         parameters: {
             query?: never;
@@ -2679,6 +3109,131 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ConfirmAttachmentUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Answer */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReadAttachmentThumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Answer */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A problem with a stable code */
             "4XX": {
@@ -3135,6 +3690,77 @@ export interface operations {
             };
             /** @description No or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StartAttachmentUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonUploadsRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUploadsUploadTicket"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

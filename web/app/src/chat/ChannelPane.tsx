@@ -141,9 +141,9 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
     if (el.scrollTop < 200) void loadOlder();
   }
 
-  async function post(text: string): Promise<boolean> {
+  async function post(text: string, attachmentIds: string[]): Promise<boolean> {
     try {
-      const m = await unwrap(api.POST("/api/v1/channels/{channelId}/messages", { params: { path: { channelId: channel.id } }, body: { text } }));
+      const m = await unwrap(api.POST("/api/v1/channels/{channelId}/messages", { params: { path: { channelId: channel.id } }, body: { text, attachmentIds } }));
       stick.current = true;
       setMessages((l) => l && added(l, m));
       return true;
@@ -192,7 +192,7 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
         placeholder={canPost ? `Message ${title}` : channel.archivedAt ? "This channel is archived."
           : workspace.role === "viewer" ? "You can read this channel but not post." : "Joining…"}
         draftKey={`agentlink:draft:${channel.id}`} submitLabel="Send" testId="composer" submitTestId="send"
-        onSubmit={post} onTyping={typing} />
+        onSubmit={post} onTyping={typing} uploadTo={canPost ? channel.id : undefined} />
     </main>
   );
 }

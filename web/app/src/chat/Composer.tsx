@@ -1,8 +1,12 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { replaceShortcodes } from "../lib/emoji";
 import { charactersLeft, COUNTER_FROM, encodeMentions, mentionAt, suggest } from "../lib/text";
+import { describe } from "../api/client";
+import { fileSize, uploadFile } from "../lib/uploads";
 import { useWorkspace } from "./context";
 import { EmojiPicker } from "./EmojiPicker";
+
+type Pending = { key: string; name: string; size: number; status: "uploading" | "ready" | "failed"; id?: string; error?: string };
 
 interface Props {
   label: string;
@@ -14,7 +18,10 @@ interface Props {
   submitLabel: string;
   testId: string;
   submitTestId: string;
-  onSubmit: (text: string) => Promise<boolean>;
+  /** Files picked or pasted go here first (straight to storage); their ids are sent with the text. */
+  onSubmit: (text: string, attachmentIds: string[]) => Promise<boolean>;
+  /** The channel files are uploaded to; without it there is no attach button. */
+  uploadTo?: string;
   onTyping?: () => void;
   onEscape?: () => void;
   autoFocus?: boolean;
@@ -33,7 +40,9 @@ export function Composer(p: Props) {
   const [dismissed, setDismissed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [emoji, setEmoji] = useState(false);
+  const [files, setFiles] = useState<Pending[]>([]);
   const area = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
   const listId = useId();
 
   useEffect(() => {
@@ -56,13 +65,27 @@ export function Composer(p: Props) {
     requestAnimationFrame(() => { area.current?.setSelectionRange(at, at); area.current?.focus(); });
   }
 
+  const uploading = files.some((f) => f.status === "uploading");
+  const ready = files.filter((f) => f.status === "ready").map((f) => f.id!);
+
+  function attach(list: FileList | null) {
+    if (!list || !p.uploadTo) return;
+    for (const file of Array.from(list)) {
+      const key = `${file.name}-${file.size}-${Math.random()}`;
+      setFiles((l) => [...l, { key, name: file.name, size: file.size, status: "uploading" }]);
+      uploadFile(p.uploadTo, file).then(
+        (done) => setFiles((l) => l.map((f) => (f.key === key ? { ...f, status: "ready", id: done.id } : f))),
+        (err) => setFiles((l) => l.map((f) => (f.key === key ? { ...f, status: "failed", error: describe(err) } : f))));
+    }
+  }
+
   async function submit() {
     const value = text.trim();
-    if (!value || busy || left < 0) return;
+    if ((!value && ready.length === 0) || busy || uploading || left < 0) return;
     setBusy(true);
-    const ok = await p.onSubmit(encodeMentions(replaceShortcodes(value), members));
+    const ok = await p.onSubmit(encodeMentions(replaceShortcodes(value), members), ready);
     setBusy(false);
-    if (ok) { setText(""); setCaret(0); }
+    if (ok) { setText(""); setCaret(0); setFiles([]); }
     area.current?.focus();
   }
 
@@ -103,7 +126,18 @@ export function Composer(p: Props) {
           role="combobox" aria-expanded={open} aria-controls={open ? listId : undefined} aria-autocomplete="list"
           onChange={(e) => { setText(e.target.value); setCaret(e.target.selectionStart); setDismissed(false); setActive(0); p.onTyping?.(); }}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onPaste={(e) => { if (p.uploadTo && e.clipboardData.files.length > 0) { e.preventDefault(); attach(e.clipboardData.files); } }}
           onKeyDown={onKeyDown} />
+        {files.length > 0 && (
+          <ul className="pending-files" aria-label="Files to send" data-testid="pending-files">
+            {files.map((f) => (
+              <li key={f.key} className={`pending-file ${f.status}`} data-testid="pending-file" data-status={f.status}>
+                <span>{f.name}</span> <span className="muted">{f.status === "uploading" ? "uploading…" : f.status === "failed" ? f.error : fileSize(f.size)}</span>
+                <button type="button" className="icon" aria-label={`Remove ${f.name}`} onClick={() => setFiles((l) => l.filter((x) => x.key !== f.key))}>✕</button>
+              </li>
+            ))}
+          </ul>
+        )}
         {left <= COUNTER_FROM && (
           <span className={`counter${left < 0 ? " over" : ""}`} data-testid="char-counter" aria-live="polite">
             {left < 0 ? `${-left} ${-left === 1 ? "character" : "characters"} over the limit` : `${left} ${left === 1 ? "character" : "characters"} left`}
@@ -115,8 +149,14 @@ export function Composer(p: Props) {
           <button type="button" className="icon" aria-label="Insert an emoji" aria-expanded={emoji} disabled={p.disabled} onClick={() => setEmoji(!emoji)} data-testid={`${p.testId}-emoji`}>☺</button>
           {emoji && <EmojiPicker label="Insert an emoji" onPick={insert} onClose={() => setEmoji(false)} />}
         </span>
+        {p.uploadTo && (
+          <>
+            <button type="button" className="icon" aria-label="Attach files" disabled={p.disabled} onClick={() => picker.current?.click()} data-testid={`${p.testId}-attach`}>📎</button>
+            <input ref={picker} type="file" multiple hidden onChange={(e) => { attach(e.target.files); e.target.value = ""; }} data-testid={`${p.testId}-file`} />
+          </>
+        )}
         {p.extra}
-        <button type="submit" data-testid={p.submitTestId} disabled={p.disabled || left < 0 || !text.trim()}>{p.submitLabel}</button>
+        <button type="submit" data-testid={p.submitTestId} disabled={p.disabled || left < 0 || uploading || (!text.trim() && ready.length === 0)}>{p.submitLabel}</button>
       </div>
     </form>
   );

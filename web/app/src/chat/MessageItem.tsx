@@ -4,6 +4,7 @@ import { clock } from "../lib/messages";
 import { replyLabel, toEditable } from "../lib/text";
 import { Avatar } from "./Avatar";
 import { Composer } from "./Composer";
+import { Attachments } from "./Attachments";
 import { useWorkspace } from "./context";
 import { EmojiPicker } from "./EmojiPicker";
 import { Markdown } from "./Markdown";
@@ -79,10 +80,11 @@ export const MessageItem = memo(function MessageItem({ message: m, compact, inTh
           </div>
         ) : (
           <div className="text" data-testid="message-text">
-            {isDeleted ? <p>This message was deleted.</p> : <Markdown text={m.text} />}
+            {isDeleted ? <p>This message was deleted.</p> : m.text && <Markdown text={m.text} />}
             {m.editedAt && !isDeleted && <span className="muted edited">(edited)</span>}
           </div>
         )}
+        {!isDeleted && <Attachments files={m.attachments ?? []} />}
         {!isDeleted && m.reactions.length > 0 && (
           <div className="reactions">
             {m.reactions.map((r) => {

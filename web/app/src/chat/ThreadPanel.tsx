@@ -53,10 +53,10 @@ export function ThreadPanel({ rootId, onClose }: { rootId: string; onClose: () =
   useEffect(() => { panel.current?.scrollIntoView({ block: "nearest" }); }, [rootId]);
   useEffect(() => { if (list.current) list.current.scrollTop = list.current.scrollHeight; }, [replies.length]);
 
-  async function reply(text: string): Promise<boolean> {
+  async function reply(text: string, attachmentIds: string[]): Promise<boolean> {
     if (!root) return false;
     try {
-      const m = await unwrap(api.POST("/api/v1/channels/{channelId}/messages", { params: { path: { channelId: root.channelId } }, body: { text, parentId: root.id } }));
+      const m = await unwrap(api.POST("/api/v1/channels/{channelId}/messages", { params: { path: { channelId: root.channelId } }, body: { text, parentId: root.id, attachmentIds } }));
       setReplies((l) => added(l, m));
       return true;
     } catch (err) { report(err); return false; }
@@ -75,7 +75,7 @@ export function ThreadPanel({ rootId, onClose }: { rootId: string; onClose: () =
       </ol>
       <Composer key={rootId} label="Reply in thread" placeholder="Reply…" autoFocus draftKey={`agentlink:draft:thread:${rootId}`}
         disabled={!root || workspace.role === "viewer" || root.deletedAt != null} submitLabel="Reply" testId="thread-composer" submitTestId="thread-send"
-        onSubmit={reply} onEscape={onClose} />
+        onSubmit={reply} onEscape={onClose} uploadTo={root && workspace.role !== "viewer" ? root.channelId : undefined} />
     </aside>
   );
 }

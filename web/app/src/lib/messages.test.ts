@@ -6,7 +6,7 @@ function message(seq: number, over: Partial<Message> = {}): Message {
   return {
     id: `m${seq}`, workspaceId: "w", channelId: "c", seq, parentId: null, author: { id: "ann", name: "Ann", kind: "human" },
     text: `text ${seq}`, mentions: [], reactions: [], replyCount: 0, lastReplyAt: null,
-    createdAt: new Date(2026, 10, 29, 10, seq).toISOString(), editedAt: null, deletedAt: null, ...over,
+    createdAt: new Date(2026, 10, 29, 10, seq).toISOString(), editedAt: null, deletedAt: null, attachments: [], ...over,
   };
 }
 

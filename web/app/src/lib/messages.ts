@@ -69,7 +69,7 @@ export function ago(iso: string, now = Date.now()): string {
 /** A message as events carry it: absent members (nulls are left out on the wire) get their defaults. */
 export function fromEvent(data: Partial<Message> & Pick<Message, "id" | "channelId" | "seq" | "author" | "createdAt">): Message {
   return {
-    workspaceId: "", text: "", mentions: [], reactions: [], replyCount: 0,
+    workspaceId: "", text: "", mentions: [], reactions: [], replyCount: 0, attachments: [],
     ...data,
     parentId: data.parentId ?? null, lastReplyAt: data.lastReplyAt ?? null, editedAt: data.editedAt ?? null, deletedAt: data.deletedAt ?? null,
   };
