@@ -120,6 +120,8 @@ module secrets 'modules/secrets.bicep' = {
     secrets: {
       'database-connection-string': 'Host=${data.outputs.postgresHost};Database=agentlink;Username=${postgresAdminLogin};Password=${postgresAdminPassword};SSL Mode=Require'
       'redis-connection-string': data.outputs.redisConnectionString
+      // Attachments' SAS URLs are signed with the account key (the hosts' managed identity cannot sign them).
+      'blob-connection-string': data.outputs.blobConnectionString
       'signing-secret': signingSecret
       'bridge-password': bridgePassword
       'hook-secret': hookSecret
@@ -136,6 +138,7 @@ var sharedSettings = [
   { name: 'AgentLink__Auth__SigningSecret', secret: 'signing-secret' }
   { name: 'AgentLink__Mqtt__BridgePassword', secret: 'bridge-password' }
   { name: 'AgentLink__Mqtt__HookSecret', secret: 'hook-secret' }
+  { name: 'AgentLink__Files__BlobConnectionString', secret: 'blob-connection-string' }
 ]
 
 module functions 'modules/functions.bicep' = {

@@ -28,9 +28,23 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
+// Browsers upload attachments straight to the account with short-lived SAS URLs (PUT), and read them (GET).
 resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: storage
   name: 'default'
+  properties: {
+    cors: {
+      corsRules: [
+        {
+          allowedOrigins: ['*']
+          allowedMethods: ['PUT', 'GET', 'HEAD', 'OPTIONS']
+          allowedHeaders: ['content-type', 'x-ms-blob-type', 'x-ms-blob-content-type', 'x-ms-version', 'x-ms-client-request-id']
+          exposedHeaders: ['etag', 'x-ms-request-id']
+          maxAgeInSeconds: 3600
+        }
+      ]
+    }
+  }
 }
 
 resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
@@ -126,5 +140,7 @@ output deploymentContainerName string = deployments.name
 output attachmentsContainerName string = attachments.name
 output postgresHost string = postgres.properties.fullyQualifiedDomainName
 output databaseName string = database.name
+#disable-next-line outputs-should-not-contain-secrets // Consumed once, by the Key Vault module, which stores it as a secret.
+output blobConnectionString string = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
 #disable-next-line outputs-should-not-contain-secrets // Consumed once, by the Key Vault module, which stores it as a secret.
 output redisConnectionString string = '${redis.properties.hostName}:6380,password=${redis.listKeys().primaryKey},ssl=True,abortConnect=False'
