@@ -227,6 +227,39 @@ public sealed class AgentLinkClient : IAsyncDisposable
         return id;
     }
 
+    /// <summary>
+    /// Remembers something (memory.write; source conversation or dreaming, confidence 0..1). A near-duplicate
+    /// of one of its memories updates that one. Returns once committed.
+    /// </summary>
+    public async Task WriteMemoryAsync(string content, string? topic = null, string source = "conversation", double? confidence = null, CancellationToken ct = default)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { id = Guid.CreateVersion7(), type = "memory.write", data = new { content, topic, source, confidence } }, Json.Options);
+        await PublishReliablyAsync(_agent.Topics.Outbox, payload, ct);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<MemoryHit[]>> _searches = new();
+
+    /// <summary>
+    /// Searches its memories (memory.search) and waits for the memory.results with the same correlation id:
+    /// hybrid ranking by meaning and words. Fails with the platform's error, or after <paramref name="timeout"/> (10 s).
+    /// </summary>
+    public async Task<MemoryHit[]> SearchMemoriesAsync(string query, string? topic = null, int limit = 10, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        var id = Guid.CreateVersion7();
+        var waiting = new TaskCompletionSource<MemoryHit[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _searches[id.ToString()] = waiting;
+        try
+        {
+            var payload = JsonSerializer.SerializeToUtf8Bytes(new { id, type = "memory.search", data = new { query, topic, limit, correlationId = id.ToString() } }, Json.Options);
+            await PublishReliablyAsync(_agent.Topics.Outbox, payload, ct);
+            return await waiting.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(10), ct);
+        }
+        finally
+        {
+            _searches.TryRemove(id.ToString(), out _);
+        }
+    }
+
     /// <summary>Tells the platform a skill.assigned envelope was received and applied: its delivery becomes 'delivered'.</summary>
     public async Task AcknowledgeSkillAsync(Guid skillId, Guid envelopeId, CancellationToken ct = default)
     {
@@ -317,7 +350,20 @@ public sealed class AgentLinkClient : IAsyncDisposable
         if (envelope is null) return;
         if (envelope.Type == "error")
         {
-            if (envelope.Error is { } error && ErrorReceived is { } onError) await onError(error);
+            if (envelope.Error is { } error)
+            {
+                // A refused memory.search fails its waiting call.
+                if (error.RefId is { } refId && _searches.TryRemove(refId.ToString(), out var refused))
+                    refused.TrySetException(new AgentLinkException(error.Code, error.Reason));
+                if (ErrorReceived is { } onError) await onError(error);
+            }
+            return;
+        }
+        if (envelope.Type == "memory.results")
+        {
+            var correlation = envelope.Data.TryGetProperty("correlationId", out var c) ? c.GetString() : null;
+            if (correlation is not null && _searches.TryRemove(correlation, out var waiting))
+                waiting.TrySetResult(envelope.Data.GetProperty("results").Deserialize<MemoryHit[]>(Json.Options) ?? []);
             return;
         }
         // At least once on the wire, once here.

@@ -20,7 +20,14 @@ public sealed record AgentTopicNames(string Inbox, string Outbox, string Status,
     public string Channel(Guid channelId) => ChannelTemplate.Replace("{channelId}", channelId.ToString("D"), StringComparison.Ordinal);
 }
 
-public sealed record ConnectedAgent(string AgentId, Guid UserId, string HumanName, MqttCredentials Mqtt, AgentTopicNames Topics, Guid[] ChannelIds);
+public sealed record ConnectedAgent(string AgentId, Guid UserId, string HumanName, MqttCredentials Mqtt, AgentTopicNames Topics, Guid[] ChannelIds,
+    IReadOnlyList<Memory>? PinnedMemories = null);
+
+/// <summary>A memory of the agent (source conversation, dreaming, human or cross-agent; confidence 0..1).</summary>
+public sealed record Memory(Guid Id, Guid AgentUserId, string Content, string? Topic, string Source, double Confidence, bool Pinned, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>A memory search hit: the fused score, and its rank by meaning and by words (null when that ranking did not find it).</summary>
+public sealed record MemoryHit(Memory Memory, double Score, int? VectorRank, int? TextRank);
 
 /// <summary>POST /api/v1/agents/connect: everything one MQTT session needs.</summary>
 public sealed record ConnectInfo(Guid WorkspaceId, BrokerInfo Broker, IReadOnlyList<ConnectedAgent> Agents);

@@ -37,6 +37,7 @@ public static class BridgeHost
         services.AddSingleton<AgentMessageHandler>();
         services.AddSingleton<TaskUpdateHandler>();
         services.AddSingleton<SkillAckHandler>();
+        services.AddSingleton<MemoryHandler>();
         services.AddSingleton<AgentLink.Core.Tasks.TaskChanges>();
         services.AddSingleton<AgentPresence>();
         services.AddSingleton<OutboxDispatcher>();

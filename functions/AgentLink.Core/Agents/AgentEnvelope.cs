@@ -32,6 +32,9 @@ public static class InboxTypes
 
     /// <summary>Something the agent sent was refused. data: {refId, code, reason}. Never stored, never replayed.</summary>
     public const string Error = "error";
+
+    /// <summary>The answer to a memory.search: data {refId, correlationId, results}. Ephemeral, like error.</summary>
+    public const string MemoryResults = "memory.results";
 }
 
 /// <summary>What an agent publishes on its outbox.</summary>
@@ -45,6 +48,12 @@ public static class OutboxTypes
 
     /// <summary>The agent has a delivered skill. data: {skillId, envelopeId} (the skill.assigned envelope's id).</summary>
     public const string SkillAck = "skill.ack";
+
+    /// <summary>Remember something: {content, topic?, source? (conversation|dreaming), confidence?}; a near-duplicate updates the existing memory.</summary>
+    public const string MemoryWrite = "memory.write";
+
+    /// <summary>Search own memories: {query, topic?, limit?, correlationId?}; answered with memory.results on the inbox.</summary>
+    public const string MemorySearch = "memory.search";
 }
 
 /// <summary>Why the platform refused what an agent sent; stable, like the HTTP error codes.</summary>

@@ -33,7 +33,8 @@ public static class DataServiceCollectionExtensions
             builder.ConnectionStringBuilder.MaxAutoPrepare = 100;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
-        // Our statements leave no session state behind (no SET, no temp tables; the migrator
+        // Our statements leave no session state behind (no session SET: memory search's SET LOCAL ends
+        // with its transaction; no temp tables; the migrator
         // releases its advisory lock), so the reset round trip on every pool return is pure cost.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
         builder.UseVector();
@@ -50,5 +51,18 @@ public static class DapperConventions
     {
         if (Interlocked.Exchange(ref _applied, 1) == 1) return;
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new VectorHandler());
+    }
+
+    /// <summary>pgvector's Vector as a Dapper parameter (typed, so a null one still reads as a vector) and column.</summary>
+    private sealed class VectorHandler : SqlMapper.TypeHandler<Pgvector.Vector?>
+    {
+        public override void SetValue(System.Data.IDbDataParameter parameter, Pgvector.Vector? value)
+        {
+            parameter.Value = value is null ? DBNull.Value : value;
+            if (parameter is NpgsqlParameter npgsql) npgsql.DataTypeName = "vector";
+        }
+
+        public override Pgvector.Vector? Parse(object value) => value as Pgvector.Vector;
     }
 }

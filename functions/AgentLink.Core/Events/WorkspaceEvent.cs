@@ -52,6 +52,9 @@ public static class EventTypes
 
     /// <summary>The workspace's subscription changed (a Stripe webhook): pages reload their billing standing.</summary>
     public const string BillingUpdated = "billing.updated";
+
+    /// <summary>An agent's memory was added, merged into, edited or deleted: {memory, change}.</summary>
+    public const string MemoryWritten = "memory.written";
     public const string ReactionsChanged = "reaction.changed";
     public const string ThreadUpdated = "thread.updated";
     public const string ReadUpdated = "read.updated";

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Auth;
@@ -65,6 +66,13 @@ public static class HostDefaults
                 "AgentLink:Files: the size limits must be positive (Pro at least Free) and the URL lifetimes positive.")
             .ValidateOnStart();
         services.AddSingleton<Files.BlobStore>();
+        // Memories: the offline MiniLM model unless a host registers another embedding generator first.
+        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.Section))
+            .Validate(o => o.DuplicateThreshold is > 0 and <= 1 && o.SearchCandidates is >= 10 and <= 1000 && o.MaxContentLength > 0,
+                "AgentLink:Memories: DuplicateThreshold must be in (0, 1], SearchCandidates 10..1000, MaxContentLength positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>, Memories.MiniLmEmbeddings>();
+        services.AddSingleton<Memories.MemoryStore>();
         services.AddSingleton<Files.AttachmentLinks>();
         services.AddAgentLinkData(configuration);
         services.AddAgentLinkBus(configuration);

@@ -65,4 +65,6 @@ public static class ErrorCodes
     public const string FileTooLarge = "file_too_large";
     public const string UploadMissing = "upload_missing";
     public const string ContentTypeMismatch = "content_type_mismatch";
+
+    public const string MemoryNotFound = "memory_not_found";
 }

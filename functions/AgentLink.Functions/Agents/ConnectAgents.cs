@@ -20,7 +20,12 @@ public sealed class ConnectAgents(NpgsqlDataSource dataSource, EventPublisher ev
 
     public sealed record TopicsView(string Inbox, string Outbox, string Status, string ChannelTemplate);
 
-    public sealed record ConnectedAgent(string AgentId, Guid UserId, string HumanName, MqttCredentials Mqtt, TopicsView Topics, Guid[] ChannelIds);
+    /// <summary>One connected agent id: its credentials, topics, channels, and its pinned memories (what to keep in mind from the start).</summary>
+    public sealed record ConnectedAgent(string AgentId, Guid UserId, string HumanName, MqttCredentials Mqtt, TopicsView Topics, Guid[] ChannelIds,
+        IReadOnlyList<AgentLink.Core.Memories.MemoryView> PinnedMemories);
+
+    private static readonly string PinnedSql =
+        $"select {AgentLink.Core.Memories.MemoryStore.Columns} from agent_memories where agent_user_id = @userId and pinned order by updated_at desc limit 100";
 
     public sealed record Response(Guid WorkspaceId, BrokerView Broker, IReadOnlyList<ConnectedAgent> Agents);
 
@@ -110,12 +115,13 @@ public sealed class ConnectAgents(NpgsqlDataSource dataSource, EventPublisher ev
         foreach (var (spec, userId) in principals)
         {
             var channels = (await conn.QueryAsync<Guid>(Cmd.For(ChannelsSql, new { userId, workspaceId }, ct, tx))).ToArray();
+            var pinned = (await conn.QueryAsync<AgentLink.Core.Memories.MemoryView>(Cmd.For(PinnedSql, new { userId }, ct, tx))).ToList();
             var agentId = spec.AgentId!;
             connected.Add(new ConnectedAgent(agentId, userId, spec.HumanName!.Trim(),
                 new MqttCredentials(userId.ToString(), apiKey, userId.ToString()),
                 new TopicsView(topics.Inbox(workspaceId, agentId), topics.Outbox(workspaceId, agentId), topics.Status(workspaceId, agentId),
                     $"{topics.Root}/ws/{workspaceId:D}/channels/{{channelId}}"),
-                channels));
+                channels, pinned));
         }
         await tx.CommitAsync(ct);
         await events.PublishAsync(logged, ct);

@@ -24,7 +24,7 @@ namespace AgentLink.MqttBridge.Inbound;
 public sealed class AgentMessageHandler(
     NpgsqlDataSource dataSource, WorkspaceWriter writer, IEventBus bus, AgentRateLimiter rateLimiter, AgentTopics topics,
     IAgentTransport transport, IOptions<MqttOptions> mqtt, IOptions<ChatLimits> limits, TaskUpdateHandler tasks,
-    SkillAckHandler skills, AttachmentLinks links, ILogger<AgentMessageHandler> logger)
+    SkillAckHandler skills, MemoryHandler memories, AttachmentLinks links, ILogger<AgentMessageHandler> logger)
 {
     private sealed record PostRequest(Guid ChannelId, string Text, Guid? ParentId, Guid[] AttachmentIds);
 
@@ -116,9 +116,16 @@ public sealed class AgentMessageHandler(
             return await tasks.HandleAsync(agent, id, data, ct);
         }
         if (type == OutboxTypes.SkillAck) return await skills.HandleAsync(agent, id, data, ct);
+        if (type is OutboxTypes.MemoryWrite or OutboxTypes.MemorySearch)
+        {
+            if (!rateLimiter.TryTake(agent.UserId))
+                return InboundOutcome.Refuse(AgentErrorCodes.RateLimited,
+                    $"More than {mqtt.Value.AgentMessagesPerSecond:0.##} messages a second; this one was dropped, slow down.", id);
+            return type == OutboxTypes.MemoryWrite ? await memories.WriteAsync(agent, id, data, ct) : await memories.SearchAsync(agent, id, data, ct);
+        }
         if (type != OutboxTypes.MessagePost)
             return InboundOutcome.Refuse(AgentErrorCodes.UnknownType,
-                $"Unknown type '{type}'; known: {OutboxTypes.MessagePost}, {OutboxTypes.TaskUpdate}, {OutboxTypes.SkillAck}.", id);
+                $"Unknown type '{type}'; known: {OutboxTypes.MessagePost}, {OutboxTypes.TaskUpdate}, {OutboxTypes.SkillAck}, {OutboxTypes.MemoryWrite}, {OutboxTypes.MemorySearch}.", id);
         var (read, problem) = ReadPost(data);
         if (read is not { } post) return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, problem, id);
         if (!rateLimiter.TryTake(agent.UserId))

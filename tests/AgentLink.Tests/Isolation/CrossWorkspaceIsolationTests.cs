@@ -65,6 +65,11 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("POST", "/api/v1/attachments/{attachmentId}/confirm"),
         new("GET", "/api/v1/attachments/{attachmentId}/content"),
         new("GET", "/api/v1/attachments/{attachmentId}/thumbnail"),
+        new("GET", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/memories"),
+        new("POST", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/memories", new { content = "intrusion" }),
+        new("PATCH", "/api/v1/memories/{memoryId}", new { content = "defaced", pinned = true }),
+        new("DELETE", "/api/v1/memories/{memoryId}"),
+        new("POST", "/api/v1/memories/{memoryId}/share", new { agentUserId = "{agentUserId}" }),
         new("GET", "/api/v1/workspaces/{workspaceId}/billing"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/checkout"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/portal"),
@@ -80,6 +85,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         var taskId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "secret task" })).GetProperty("id").GetGuid();
         var skillId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills", new { content = "---\nname: secret\ndescription: x\n---\nbody" })).GetProperty("id").GetGuid();
         var attachmentId = await PostedFileAsync(team);
+        var (agentUserId, memoryId) = await AgentMemoryAsync(team);
         var outsider = await Stack.Client().SignUpAsync("Outsider");
         await outsider.CreateWorkspaceAsync("Elsewhere");
         var attachmentsBefore = await TestEnvironment.ScalarAsync<long>("select count(*) from attachments where workspace_id = @id", new { id = team.WorkspaceId });
@@ -87,18 +93,21 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
 
         foreach (var probe in Probes)
         {
-            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1").Replace("{agentUserId}", member.UserId.ToString()).Replace("{attachmentId}", attachmentId.ToString());
-            var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString());
+            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1").Replace("{agentUserId}", agentUserId.ToString()).Replace("{attachmentId}", attachmentId.ToString()).Replace("{memoryId}", memoryId.ToString());
+            var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId)
+                .Replace("{skillId}", skillId.ToString()).Replace("{agentUserId}", agentUserId.ToString());
             var (status, problem) = await outsider.TryAsync(new HttpMethod(probe.Method), path, body);
             Assert.True(status == HttpStatusCode.NotFound, $"{probe.Method} {probe.Template} -> {(int)status}");
             Assert.EndsWith("_not_found", problem.GetProperty("code").GetString());
         }
 
         Assert.Equal(eventsBefore, await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @id", new { id = team.WorkspaceId }));
+        Assert.Equal(1L, await TestEnvironment.ScalarAsync<long>("select count(*) from agent_memories where workspace_id = @id", new { id = team.WorkspaceId }));
         Assert.Equal(attachmentsBefore, await TestEnvironment.ScalarAsync<long>("select count(*) from attachments where workspace_id = @id", new { id = team.WorkspaceId }));
         var history = await team.Owner.GetOkAsync($"/api/v1/channels/{team.GeneralId}/messages");
         Assert.Contains(history.GetProperty("items").EnumerateArray(), m => m.GetProperty("text").GetString() == "secret plans");
-        Assert.Equal(2, (await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/members")).GetArrayLength());
+        // The owner, the member and the agent keeping a memory: nobody added, nobody removed.
+        Assert.Equal(3, (await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/members")).GetArrayLength());
         Assert.Equal(0, await TestEnvironment.ScalarAsync<long>(
             "select count(*) from memberships where user_id = @id and workspace_id = @w", new { id = outsider.UserId, w = team.WorkspaceId }));
     }
@@ -118,7 +127,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
     public async Task Every_route_with_an_id_has_an_isolation_probe()
     {
         var routes = Stack.ApiServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId" or "skillId" or "attachmentId"))
+            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId" or "skillId" or "attachmentId" or "memoryId"))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
                 $"{m} {System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!.TrimEnd('/'), ":guid", "")}"))
             .ToHashSet();
@@ -128,6 +137,14 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         var agentRoutes = AgentLink.Functions.Runtime.FunctionCatalog.App.Http.Where(f => f.Policy.Caller == AgentLink.Functions.Runtime.Caller.Agent)
             .SelectMany(f => f.Methods.Select(m => $"{m} /api/{System.Text.RegularExpressions.Regex.Replace(f.Route, ":guid", "")}")).ToHashSet();
         Assert.Empty(routes.Except(probed).Except(agentRoutes));
+    }
+
+    /// <summary>An agent of the victim's workspace with one memory.</summary>
+    private async Task<(Guid AgentUserId, Guid MemoryId)> AgentMemoryAsync(Scenario.Team team)
+    {
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "keeper", "Keeper", connect: false);
+        var added = await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/agents/{agent.UserId}/memories", new { content = "The launch date is secret" });
+        return (agent.UserId, added.GetProperty("memory").GetProperty("id").GetGuid());
     }
 
     /// <summary>A file posted in the victim's #general (uploaded to Azurite and confirmed).</summary>

@@ -244,6 +244,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agents/{agentId}/memories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Its memories, newest first (pinned=true: only the pinned ones, which it is also given on connect). */
+        get: operations["ListAgentMemories"];
+        put?: never;
+        /** Remembers something (source conversation by default, or dreaming); a near-duplicate of one of its memories (cosine at or above AgentLink:Memories:DuplicateThreshold) updates that one (merged: true). */
+        post: operations["WriteAgentMemory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{agentId}/memories/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Searches its own memories by meaning and words (hybrid: HNSW cosine and full text, fused by reciprocal rank). */
+        get: operations["SearchAgentMemories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents/{agentId}/tasks/{taskId}": {
         parameters: {
             query?: never;
@@ -655,6 +690,41 @@ export interface paths {
         patch: operations["UpdateProfile"];
         trace?: never;
     };
+    "/api/v1/memories/{memoryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a memory. */
+        delete: operations["DeleteMemory"];
+        options?: never;
+        head?: never;
+        /** Edits a memory: its content (re-embedded), topic, pinned, confidence. */
+        patch: operations["EditMemory"];
+        trace?: never;
+    };
+    "/api/v1/memories/{memoryId}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shares a memory with another agent of the workspace: it gets its own copy (source cross-agent), found by its searches. */
+        post: operations["ShareMemory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/messages/{messageId}": {
         parameters: {
             query?: never;
@@ -926,6 +996,24 @@ export interface paths {
         get: operations["ListWorkspaceAgents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/memories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An agent's memories (newest and pinned first; filters: topic, source, pinned), its topics and what it learned in the last day; with q, a hybrid search instead. */
+        get: operations["ListMemories"];
+        put?: never;
+        /** A person adds a memory for an agent (source human); a near-duplicate updates the existing one. */
+        post: operations["AddMemory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1236,6 +1324,25 @@ export interface components {
                     channelTemplate: string;
                 };
                 channelIds: string[];
+                pinnedMemories: {
+                    /** Format: uuid */
+                    id: string;
+                    /** Format: uuid */
+                    workspaceId: string;
+                    /** Format: uuid */
+                    agentUserId: string;
+                    content: string;
+                    topic: string | null;
+                    source: string;
+                    confidence: number;
+                    pinned: boolean;
+                    /** Format: uuid */
+                    sharedFrom: string | null;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: date-time */
+                    updatedAt: string;
+                }[];
             }[];
         };
         AgentSkillsAgentSkill: {
@@ -1311,6 +1418,34 @@ export interface components {
             url: string | null;
             /** @default null */
             thumbnailUrl: string | null;
+        };
+        AgentMemoriesWriteRequest: {
+            content?: string | null;
+            topic?: string | null;
+            source?: string | null;
+            confidence?: string | number | null;
+        };
+        AgentMemoriesWriteResult: {
+            memory: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                agentUserId: string;
+                content: string;
+                topic: string | null;
+                source: string;
+                confidence: number;
+                pinned: boolean;
+                /** Format: uuid */
+                sharedFrom: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+            merged: boolean;
         };
         AgentUpdateTaskRequest: {
             status?: string | null;
@@ -1401,6 +1536,10 @@ export interface components {
             type: string;
             outcome: string;
         };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
+        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -1425,10 +1564,6 @@ export interface components {
                 kind: string;
             } | null;
         };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
-        };
         PersonUploadsRequest: {
             name?: string | null;
             size?: string | number | null;
@@ -1437,6 +1572,59 @@ export interface components {
         AddChannelMemberRequest: {
             /** Format: uuid */
             userId?: string | null;
+        };
+        ListMessagesPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                channelId: string;
+                seq: number;
+                /** Format: uuid */
+                parentId: string | null;
+                author: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    kind: string;
+                };
+                text: string;
+                mentions: string[];
+                reactions: {
+                    emoji: string;
+                    count: number;
+                    userIds: string[];
+                }[];
+                replyCount: number;
+                /** Format: date-time */
+                lastReplyAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                editedAt: string | null;
+                /** Format: date-time */
+                deletedAt: string | null;
+                attachments: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    size: number;
+                    contentType: string;
+                    kind: string;
+                    downloadOnly: boolean;
+                    width: number | null;
+                    height: number | null;
+                    hasThumbnail: boolean;
+                    /** @default null */
+                    url: string | null;
+                    /** @default null */
+                    thumbnailUrl: string | null;
+                }[];
+            }[];
+            hasMore: boolean;
+            nextBefore: number | null;
         };
         PostMessageRequest: {
             text?: string | null;
@@ -1492,59 +1680,6 @@ export interface components {
                 /** @default null */
                 thumbnailUrl: string | null;
             }[];
-        };
-        ListMessagesPage: {
-            items: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                workspaceId: string;
-                /** Format: uuid */
-                channelId: string;
-                seq: number;
-                /** Format: uuid */
-                parentId: string | null;
-                author: {
-                    /** Format: uuid */
-                    id: string;
-                    name: string;
-                    kind: string;
-                };
-                text: string;
-                mentions: string[];
-                reactions: {
-                    emoji: string;
-                    count: number;
-                    userIds: string[];
-                }[];
-                replyCount: number;
-                /** Format: date-time */
-                lastReplyAt: string | null;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                editedAt: string | null;
-                /** Format: date-time */
-                deletedAt: string | null;
-                attachments: {
-                    /** Format: uuid */
-                    id: string;
-                    name: string;
-                    size: number;
-                    contentType: string;
-                    kind: string;
-                    downloadOnly: boolean;
-                    width: number | null;
-                    height: number | null;
-                    hasThumbnail: boolean;
-                    /** @default null */
-                    url: string | null;
-                    /** @default null */
-                    thumbnailUrl: string | null;
-                }[];
-            }[];
-            hasMore: boolean;
-            nextBefore: number | null;
         };
         ListPinsResult: {
             items: {
@@ -1623,15 +1758,44 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        UpdateProfileRequest: {
-            name?: string | null;
-        };
         UserView: {
             /** Format: uuid */
             id: string;
             email: string | null;
             name: string;
             kind: string;
+        };
+        UpdateProfileRequest: {
+            name?: string | null;
+        };
+        PersonMemoriesEditRequest: {
+            content?: string | null;
+            topic?: string | null;
+            pinned?: boolean | null;
+            confidence?: string | number | null;
+        };
+        MemoryView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            agentUserId: string;
+            content: string;
+            topic: string | null;
+            source: string;
+            confidence: number;
+            pinned: boolean;
+            /** Format: uuid */
+            sharedFrom: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PersonMemoriesShareRequest: {
+            /** Format: uuid */
+            agentUserId?: string | null;
         };
         EditMessageRequest: {
             text?: string | null;
@@ -2000,6 +2164,61 @@ export interface components {
         CreateWorkspaceRequest: {
             name?: string | null;
         };
+        PersonMemoriesAddRequest: {
+            content?: string | null;
+            topic?: string | null;
+            confidence?: string | number | null;
+        };
+        PersonMemoriesAgentMemoryView: {
+            memories: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                agentUserId: string;
+                content: string;
+                topic: string | null;
+                source: string;
+                confidence: number;
+                pinned: boolean;
+                /** Format: uuid */
+                sharedFrom: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            hits: {
+                memory: {
+                    /** Format: uuid */
+                    id: string;
+                    /** Format: uuid */
+                    workspaceId: string;
+                    /** Format: uuid */
+                    agentUserId: string;
+                    content: string;
+                    topic: string | null;
+                    source: string;
+                    confidence: number;
+                    pinned: boolean;
+                    /** Format: uuid */
+                    sharedFrom: string | null;
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: date-time */
+                    updatedAt: string;
+                };
+                score: number;
+                vectorRank: number | null;
+                textRank: number | null;
+            }[] | null;
+            topics: {
+                topic: string | null;
+                count: number;
+            }[];
+            learnedToday: number;
+        };
         WorkspaceBillingBillingView: {
             enabled: boolean;
             license: string;
@@ -2100,6 +2319,27 @@ export interface components {
                 }[];
             }[];
         };
+        ListSkillsResult: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                name: string;
+                description: string;
+                version: string | null;
+                license: string | null;
+                metadata: unknown;
+                latestVersion: number;
+                contentHash: string;
+                body: string;
+                content: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
         ImportSkillRequest: {
             content?: string | null;
         };
@@ -2121,27 +2361,6 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-        };
-        ListSkillsResult: {
-            items: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                workspaceId: string;
-                name: string;
-                description: string;
-                version: string | null;
-                license: string | null;
-                metadata: unknown;
-                latestVersion: number;
-                contentHash: string;
-                body: string;
-                content: string;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                updatedAt: string;
-            }[];
         };
         CreateTaskRequest: {
             title?: string | null;
@@ -3027,6 +3246,210 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAgentMemories: {
+        parameters: {
+            query?: {
+                /** @description Only pinned (true) or unpinned (false) memories. */
+                pinned?: boolean | null;
+                /** @description Only this topic. */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        workspaceId: string;
+                        /** Format: uuid */
+                        agentUserId: string;
+                        content: string;
+                        topic: string | null;
+                        source: string;
+                        confidence: number;
+                        pinned: boolean;
+                        /** Format: uuid */
+                        sharedFrom: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    }[];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    WriteAgentMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentMemoriesWriteRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentMemoriesWriteResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SearchAgentMemories: {
+        parameters: {
+            query?: {
+                /** @description What to look for. */
+                q?: string;
+                /** @description Only this topic. */
+                topic?: string;
+                /** @description At most this many (10 by default, 50 at most). */
+                limit?: string | number | null;
+            };
+            header?: never;
+            path: {
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        memory: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                            /** Format: uuid */
+                            agentUserId: string;
+                            content: string;
+                            topic: string | null;
+                            source: string;
+                            confidence: number;
+                            pinned: boolean;
+                            /** Format: uuid */
+                            sharedFrom: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                        score: number;
+                        vectorRank: number | null;
+                        textRank: number | null;
+                    }[];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
                 };
             };
             /** @description No or invalid credentials */
@@ -4398,6 +4821,168 @@ export interface operations {
             };
         };
     };
+    DeleteMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                memoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EditMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                memoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonMemoriesEditRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ShareMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                memoryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonMemoriesShareRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentMemoriesWriteResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     DeleteMessage: {
         parameters: {
             query?: never;
@@ -5467,6 +6052,164 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMemories: {
+        parameters: {
+            query?: {
+                /** @description Search by meaning and words. */
+                q?: string;
+                /** @description Only this topic. */
+                topic?: string;
+                /** @description conversation, dreaming, human or cross-agent. */
+                source?: string;
+                /** @description Only pinned (true) or unpinned (false). */
+                pinned?: boolean | null;
+            };
+            header?: never;
+            path: {
+                workspaceId: string;
+                agentUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonMemoriesAgentMemoryView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AddMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                agentUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonMemoriesAddRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentMemoriesWriteResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
