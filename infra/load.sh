@@ -6,6 +6,7 @@
 #                                                          AGENTLINK_AGENT_RATE_LIMIT=100000 so the per-agent limit stays out of the way)
 #   infra/load.sh --mosquitto-ceiling --agents 20 --listeners 10 --rate 500   the same load through bare Mosquitto
 #   infra/load.sh --task-board 5000 [--requests 200]       seed 5 000 tasks, time the task board's list filters
+#   infra/load.sh --memories 100000 [--memory-agents 10] [--requests 200]   seed 100 000 memories, time hybrid search, measure recall@10
 # Any option of tests/AgentLink.LoadTest (--listeners, --rate, --seconds, --url, --max-rate, --sustained-p99-ms,
 # --agents, --mosquitto-ceiling, --mqtt-host, --mqtt-port) passes through.
 set -euo pipefail
@@ -13,4 +14,4 @@ source "$(dirname "$0")/lib.sh"
 url="http://127.0.0.1:$AGENTLINK_WEB_PORT"
 curl -fsS "$url/health/ready" >/dev/null 2>&1 || die "no stack at $url; start it with infra/run.sh"
 dotnet build "$REPO_ROOT/tests/AgentLink.LoadTest" -c Release -nologo -v quiet -clp:ErrorsOnly
-exec dotnet "$REPO_ROOT/tests/AgentLink.LoadTest/bin/Release/net10.0/AgentLink.LoadTest.dll" --url "$url" --mqtt-port "$AGENTLINK_MOSQUITTO_PORT" "$@"
+exec dotnet "$REPO_ROOT/tests/AgentLink.LoadTest/bin/Release/net10.0/AgentLink.LoadTest.dll" --url "$url" --mqtt-port "$AGENTLINK_MOSQUITTO_PORT" --db "$AGENTLINK_DB" "$@"

@@ -15,6 +15,16 @@ if (Array.IndexOf(args, "--task-board") is var board and >= 0)
     return;
 }
 
+if (Array.IndexOf(args, "--memories") is var memories and >= 0)
+{
+    var memoryUrl = Array.IndexOf(args, "--url") is var u2 and >= 0 ? new Uri(args[u2 + 1]) : new Uri("http://localhost:8080");
+    var database = Array.IndexOf(args, "--db") is var d and >= 0 ? args[d + 1] : throw new ArgumentException("--memories needs --db CONNECTION_STRING (infra/load.sh passes it)");
+    var memoryAgents = Array.IndexOf(args, "--memory-agents") is var a and >= 0 ? int.Parse(args[a + 1]) : 10;
+    var memoryQueries = Array.IndexOf(args, "--requests") is var q2 and >= 0 ? int.Parse(args[q2 + 1]) : 200;
+    await MemoryBench.RunAsync(memoryUrl, database, int.Parse(args[memories + 1]), memoryAgents, memoryQueries);
+    return;
+}
+
 // Measures send -> delivery latency on a running stack (start it with infra/run.sh): a person posting
 // over HTTP, or (--agents N) agents publishing over MQTT, to SSE listeners; or (--mosquitto-ceiling)
 // the same MQTT load through a bare broker with no AgentLink and no persistence.

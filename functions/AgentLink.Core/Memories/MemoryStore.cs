@@ -83,6 +83,9 @@ public sealed class MemoryStore(NpgsqlDataSource dataSource, IEmbeddingGenerator
         return await WorkspaceEventLog.AppendAsync(conn, tx, memory.WorkspaceId, seq, EventTypes.MemoryWritten, null, null, new { memory, change }, ct);
     }
 
+    // Every search stays within one agent of one workspace (and one topic when asked).
+    private const string Scope = "workspace_id = @workspaceId and agent_user_id = @agentUserId and (@topic::text is null or topic = @topic)";
+
     // Reciprocal-rank fusion (k = 60) of two rankings, each over the agent's memories only. The vector
     // ranking runs on the HNSW index with iterative scanning, so the workspace and agent filters (applied
     // after the index) still yield enough candidates.
@@ -90,12 +93,12 @@ public sealed class MemoryStore(NpgsqlDataSource dataSource, IEmbeddingGenerator
         with vec as (
             select id, row_number() over (order by distance) as rank from (
                 select id, embedding <=> @vector as distance from agent_memories
-                where workspace_id = @workspaceId and agent_user_id = @agentUserId and (@topic::text is null or topic = @topic)
+                where {Scope}
                 order by embedding <=> @vector limit @candidates) v),
         txt as (
             select id, row_number() over (order by score desc) as rank from (
                 select id, ts_rank_cd(search, query) as score from agent_memories, websearch_to_tsquery('english', @text) query
-                where workspace_id = @workspaceId and agent_user_id = @agentUserId and (@topic::text is null or topic = @topic) and search @@ query
+                where {Scope} and search @@ query
                 order by score desc limit @candidates) t),
         fused as (
             select coalesce(vec.id, txt.id) as id, vec.rank as vector_rank, txt.rank as text_rank,
@@ -133,6 +136,23 @@ public sealed class MemoryStore(NpgsqlDataSource dataSource, IEmbeddingGenerator
         }, ct, tx));
         await tx.CommitAsync(ct);
         return rows.Select(r => r.ToHit()).ToList();
+    }
+
+    // The vector ranking alone, as the search's first arm runs it (HNSW, iterative scan), or exactly
+    // (the + 0 keeps the index out, so PostgreSQL compares every one of the agent's rows).
+    private const string NearestIdsSql = $"select id from agent_memories where {Scope} order by embedding <=> @vector limit @k";
+
+    private const string ExactIdsSql = $"select id from agent_memories where {Scope} order by (embedding <=> @vector) + 0 limit @k";
+
+    /// <summary>The ids of the agent's k nearest memories: by the index as search uses it, or by an exact scan (for measuring recall).</summary>
+    public async Task<IReadOnlyList<Guid>> NearestIdsAsync(Guid workspaceId, Guid agentUserId, Vector vector, string? topic, int k, bool exact, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await TuneAsync(conn, tx, options.Value.EfSearch, ct);
+        var ids = (await conn.QueryAsync<Guid>(Cmd.For(exact ? ExactIdsSql : NearestIdsSql, new { workspaceId, agentUserId, vector, topic, k }, ct, tx))).ToList();
+        await tx.CommitAsync(ct);
+        return ids;
     }
 
     /// <summary>For this transaction: how wide HNSW searches, and that it keeps scanning until the filters are satisfied.</summary>
