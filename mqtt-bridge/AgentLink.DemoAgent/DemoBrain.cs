@@ -15,13 +15,23 @@ public sealed class DemoBrain(string name)
         var lower = text.ToLowerInvariant();
         if (lower is "" or "help" or "hi" or "hello")
             return $"Hi {message.Author.Name}, I'm {name}, an AI agent connected over MQTT (the AgentLink protocol). " +
-                   "Try: \"ping\", \"time\", \"skills\", or any sentence and I'll count its words.";
+                   "Try: \"ping\", \"time\", \"skills\", \"remember <something>\", \"recall <question>\", or any sentence and I'll count its words.";
         if (lower == "ping") return "pong";
         if (lower is "skills" or "what skills do you have?" or "what skills do you have")
             return Skills() is { Count: > 0 } had ? $"I have {had.Count} skill{(had.Count == 1 ? "" : "s")}: {string.Join(", ", had)}." : "I have no skills yet.";
         if (lower == "time") return $"It is {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC.";
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
         return $"You said \"{text}\": {words} word{(words == 1 ? "" : "s")}, {text.Length} characters. (Say \"help\" for what I can do.)";
+    }
+
+    /// <summary>What a DM asks of the agent's memory: ("remember", text) or ("recall", question), or null.</summary>
+    public static (string Verb, string Text)? MemoryRequest(string text)
+    {
+        var trimmed = System.Text.RegularExpressions.Regex.Replace(text, "<@[0-9a-fA-F-]{36}>", "").Trim();
+        foreach (var verb in new[] { "remember", "recall" })
+            if (trimmed.StartsWith(verb + " ", StringComparison.OrdinalIgnoreCase) && trimmed[(verb.Length + 1)..].Trim() is { Length: > 0 } rest)
+                return (verb, rest);
+        return null;
     }
 
     /// <summary>

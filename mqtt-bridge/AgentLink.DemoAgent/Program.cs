@@ -44,13 +44,30 @@ client.MessageReceived += async envelope =>
     {
         // A DM gets an answer in the DM; a mention gets one in the mention's thread.
         var parent = envelope.Reason == "mention" ? message.ParentId ?? message.Id : (Guid?)null;
-        await client.PostAsync(message.ChannelId, brain.Answer(message), parent, stop.Token);
+        // "remember …" keeps a memory (memory.write); "recall …" searches them (memory.search).
+        var answer = DemoBrain.MemoryRequest(message.Text) switch
+        {
+            ("remember", var fact) => await RememberAsync(fact),
+            ("recall", var question) => await RecallAsync(question),
+            _ => brain.Answer(message),
+        };
+        await client.PostAsync(message.ChannelId, answer, parent, stop.Token);
     }
     finally
     {
         await client.SetStatusAsync("online");
     }
 };
+async Task<string> RememberAsync(string fact)
+{
+    await client.WriteMemoryAsync(fact, "taught", confidence: 0.9, ct: stop.Token);
+    return "Noted, I'll remember that.";
+}
+async Task<string> RecallAsync(string question)
+{
+    var hits = await client.SearchMemoriesAsync(question, ct: stop.Token);
+    return hits.Length == 0 ? "I don't remember anything about that." : $"I remember: {hits[0].Memory.Content}";
+}
 // A task: say so in its channel, work on it, then hand back the result (pending_review when the
 // task asks for a review, done otherwise). An instance of a repeating series due later waits for its
 // task.due; without that, finishing one instance would start the next at once, all the way to the cap.
@@ -84,6 +101,8 @@ async Task WorkAsync(AgentTask task)
         var (status, result) = brain.Work(task.Title, task.Description);
         await onboarding.UpdateTaskAsync(apiKey, options.AgentId, task.Id, status: status, result: result, ct: stop.Token);
         if (task.ChannelId is { } done) await client.PostAsync(done, $"{task.Key} {(status == "done" ? "is done" : "needs a review")}: {result}", null, stop.Token);
+        // What it did becomes something it remembers (found again by "recall").
+        await client.WriteMemoryAsync($"I worked on {task.Key} \"{task.Title}\" and set it {status}.", "tasks", confidence: 0.8, ct: stop.Token);
     }
     catch (Exception ex) when (ex is AgentLinkException or OperationCanceledException or HttpRequestException)
     {

@@ -23,15 +23,33 @@ namespace AgentLink.LoadTest;
 public static class MemoryBench
 {
     private const int Dimensions = MiniLmEmbeddings.Dimensions;
-    private static readonly string[] Words = ["deploy", "token", "invoice", "customer", "rotation", "pager", "report", "budget", "migration", "staging",
-        "review", "pricing", "backup", "schema", "latency", "release", "onboarding", "contract", "renewal", "incident", "roadmap", "quota", "cache", "audit"];
+    // A vocabulary the size of a team's working language (pseudo-words from syllables), so a word is about as
+    // selective in full-text search as in real notes; a few everyday words are much more common.
+    private static readonly string[] Syllables = ["ka", "lo", "mi", "ren", "sa", "to", "vel", "dri", "pon", "qua", "zet", "bri", "nor", "fa", "gil", "hu", "jem", "xo", "yal", "wu"];
+    private static readonly string[] Common = ["deploy", "customer", "report", "release", "token", "budget"];
+    private static readonly string[] Words = Syllables.SelectMany(a => Syllables.SelectMany(b => Syllables.Select(c => a + b + c))).Take(3000).ToArray();
 
-    public static async Task RunAsync(Uri url, string database, int count, int agentCount, int queries)
+    private static string Word(Random random) => random.Next(10) == 0 ? Common[random.Next(Common.Length)] : Words[random.Next(Words.Length)];
+
+    /// <param name="reuse">A workspace seeded by an earlier run: only the searches run again (its memories are sampled for queries).</param>
+    public static async Task RunAsync(Uri url, string database, int count, int agentCount, int queries, Guid? reuse = null, MemoryOptions? tuning = null)
     {
         Console.WriteLine($"memory search benchmark: {count} memories over {agentCount} agents in one workspace; {Environment.ProcessorCount} cores, {Environment.OSVersion}");
-        var (workspaceId, agents) = await CreateWorkspaceAsync(url, agentCount);
         await using var dataSource = DataServiceCollectionExtensions.CreateDataSource(database);
         var random = new Random(7);
+        if (reuse is { } existing)
+        {
+            await using var conn = await dataSource.OpenConnectionAsync();
+            await using var sample = new NpgsqlCommand("select agent_user_id, embedding, content, topic from agent_memories where workspace_id = $1 order by random() limit 20000", conn)
+            { Parameters = { new() { Value = existing } } };
+            var sampled = new List<(Guid, float[], string, string)>();
+            await using (var reader = await sample.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) sampled.Add((reader.GetGuid(0), reader.GetFieldValue<Vector>(1).ToArray(), reader.GetString(2), reader.GetString(3)));
+            Console.WriteLine($"reusing workspace {existing}: {sampled.Count} memories sampled for queries");
+            await MeasureAsync(dataSource, existing, sampled, random, agentCount, queries, tuning ?? new MemoryOptions());
+            return;
+        }
+        var (workspaceId, agents) = await CreateWorkspaceAsync(url, agentCount);
         var centers = Enumerable.Range(0, 400).Select(_ => Unit(Gaussian(random, 1.0))).ToArray();
         var seeded = new List<(Guid Agent, float[] Vector, string Content, string Topic)>(count);
 
@@ -44,8 +62,9 @@ public static class MemoryBench
             {
                 var agent = agents[i % agents.Length];
                 var center = centers[random.Next(centers.Length)];
-                var vector = Unit(center.Zip(Gaussian(random, 0.35), (c, n) => c + n).ToArray());
-                var content = string.Join(' ', Enumerable.Range(0, 8).Select(_ => Words[random.Next(Words.Length)])) + $" #{i}";
+                // Spread around the cluster's centre at about a third of its length, like sentences on one subject.
+                var vector = Unit(center.Zip(Gaussian(random, 0.35 / Math.Sqrt(Dimensions)), (c, n) => c + n).ToArray());
+                var content = string.Join(' ', Enumerable.Range(0, 12).Select(_ => Word(random))) + $" #{i}";
                 var topic = $"topic-{random.Next(20)}";
                 if (seeded.Count < 20_000 || random.Next(10) == 0) seeded.Add((agent, vector, content, topic));
                 await copy.StartRowAsync();
@@ -64,15 +83,23 @@ public static class MemoryBench
         }
         await using (var conn = await dataSource.OpenConnectionAsync())
         await using (var analyze = new NpgsqlCommand("analyze agent_memories", conn)) await analyze.ExecuteNonQueryAsync();
-        Console.WriteLine($"seeded {count} memories (HNSW index built as they went in) in {seed.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"seeded {count} memories (HNSW index built as they went in) in {seed.Elapsed.TotalSeconds:F1} s; workspace {workspaceId} (--reuse-workspace to search it again)");
+        await MeasureAsync(dataSource, workspaceId, seeded, random, agentCount, queries, tuning ?? new MemoryOptions());
+    }
 
+    private static async Task MeasureAsync(NpgsqlDataSource dataSource, Guid workspaceId, List<(Guid Agent, float[] Vector, string Content, string Topic)> seeded,
+        Random random, int agentCount, int queries, MemoryOptions tuning)
+    {
+        Console.WriteLine($"search settings: ef_search {tuning.EfSearch}, {tuning.SearchCandidates} candidates a ranking, exact below {tuning.ExactScanBelow} memories in scope");
         // The platform's own search; the embedding model is never loaded (query vectors are given).
-        var store = new MemoryStore(dataSource, new MiniLmEmbeddings(), Microsoft.Extensions.Options.Options.Create(new MemoryOptions()));
+        var store = new MemoryStore(dataSource, new MiniLmEmbeddings(), Microsoft.Extensions.Options.Options.Create(tuning));
         var plans = Enumerable.Range(0, queries + 20).Select(_ =>
         {
             var m = seeded[random.Next(seeded.Count)];
             var words = m.Content.Split(' ');
-            return (m.Agent, Vector: new Vector(Unit(m.Vector.Zip(Gaussian(random, 0.02), (v, n) => v + n).ToArray())), Text: $"{words[0]} {words[1]}", m.Topic);
+            // A question near one of the agent's memories, in other words than the memory's own: two of its words.
+            return (m.Agent, Vector: new Vector(Unit(m.Vector.Zip(Gaussian(random, 0.3 / Math.Sqrt(Dimensions)), (v, n) => v + n).ToArray())),
+                Text: $"{words[random.Next(Math.Min(12, words.Length))]} {words[random.Next(Math.Min(12, words.Length))]}", m.Topic);
         }).ToList();
 
         foreach (var filtered in new[] { false, true })

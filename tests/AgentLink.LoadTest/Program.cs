@@ -21,7 +21,12 @@ if (Array.IndexOf(args, "--memories") is var memories and >= 0)
     var database = Array.IndexOf(args, "--db") is var d and >= 0 ? args[d + 1] : throw new ArgumentException("--memories needs --db CONNECTION_STRING (infra/load.sh passes it)");
     var memoryAgents = Array.IndexOf(args, "--memory-agents") is var a and >= 0 ? int.Parse(args[a + 1]) : 10;
     var memoryQueries = Array.IndexOf(args, "--requests") is var q2 and >= 0 ? int.Parse(args[q2 + 1]) : 200;
-    await MemoryBench.RunAsync(memoryUrl, database, int.Parse(args[memories + 1]), memoryAgents, memoryQueries);
+    Guid? reuse = Array.IndexOf(args, "--reuse-workspace") is var rw and >= 0 ? Guid.Parse(args[rw + 1]) : null;
+    var tuning = new AgentLink.Core.Options.MemoryOptions();
+    if (Array.IndexOf(args, "--ef-search") is var ef and >= 0) tuning.EfSearch = int.Parse(args[ef + 1]);
+    if (Array.IndexOf(args, "--candidates") is var cand and >= 0) tuning.SearchCandidates = int.Parse(args[cand + 1]);
+    if (Array.IndexOf(args, "--exact-below") is var eb and >= 0) tuning.ExactScanBelow = int.Parse(args[eb + 1]);
+    await MemoryBench.RunAsync(memoryUrl, database, int.Parse(args[memories + 1]), memoryAgents, memoryQueries, reuse, tuning);
     return;
 }
 

@@ -83,22 +83,24 @@ public sealed class MemoryStore(NpgsqlDataSource dataSource, IEmbeddingGenerator
         return await WorkspaceEventLog.AppendAsync(conn, tx, memory.WorkspaceId, seq, EventTypes.MemoryWritten, null, null, new { memory, change }, ct);
     }
 
-    // Every search stays within one agent of one workspace (and one topic when asked).
-    private const string Scope = "workspace_id = @workspaceId and agent_user_id = @agentUserId and (@topic::text is null or topic = @topic)";
+    // Every search stays within one agent of one workspace (and one topic when asked). Two texts rather than
+    // "(@topic is null or topic = @topic)": a prepared statement's generic plan cannot use the topic in an
+    // index condition through that OR, and scanned all the agent's rows instead of its topic's.
+    private static string Scope(bool topic) => "workspace_id = @workspaceId and agent_user_id = @agentUserId" + (topic ? " and topic = @topic" : "");
 
     // Reciprocal-rank fusion (k = 60) of two rankings, each over the agent's memories only. The vector
     // ranking runs on the HNSW index with iterative scanning, so the workspace and agent filters (applied
     // after the index) still yield enough candidates.
-    private static readonly string SearchSql = $"""
+    private static string SearchSql(bool exact, bool topic) => $"""
         with vec as (
             select id, row_number() over (order by distance) as rank from (
                 select id, embedding <=> @vector as distance from agent_memories
-                where {Scope}
-                order by embedding <=> @vector limit @candidates) v),
+                where {Scope(topic)}
+                order by {VectorOrder(exact)} limit @candidates) v),
         txt as (
             select id, row_number() over (order by score desc) as rank from (
                 select id, ts_rank_cd(search, query) as score from agent_memories, websearch_to_tsquery('english', @text) query
-                where {Scope} and search @@ query
+                where {Scope(topic)} and search @@ query
                 order by score desc limit @candidates) t),
         fused as (
             select coalesce(vec.id, txt.id) as id, vec.rank as vector_rank, txt.rank as text_rank,
@@ -109,6 +111,22 @@ public sealed class MemoryStore(NpgsqlDataSource dataSource, IEmbeddingGenerator
         order by f.score desc, m.pinned desc, m.updated_at desc
         limit @limit
         """;
+
+    // The statement for each (exact, topic filter) pair, built once.
+    private static readonly string[] SearchSqls = [SearchSql(false, false), SearchSql(false, true), SearchSql(true, false), SearchSql(true, true)];
+    private static readonly string[] NearestSqls = [NearestIdsSql(false, false), NearestIdsSql(false, true), NearestIdsSql(true, false), NearestIdsSql(true, true)];
+    private static readonly string[] ScopeSizeSqls = [ScopeSizeSql(false), ScopeSizeSql(true)];
+    private static int Variant(bool exact, string? topic) => (exact ? 2 : 0) + (topic is null ? 0 : 1);
+
+    // By the HNSW index, or by comparing every vector in scope (the + 0 keeps the index out).
+    private static string VectorOrder(bool exact) => exact ? "(embedding <=> @vector) + 0" : "embedding <=> @vector";
+
+    private static string ScopeSizeSql(bool topic) => $"select count(*) from (select 1 from agent_memories where {Scope(topic)} limit @cap) s";
+
+    /// <summary>Whether the filters leave few enough memories to compare all of them exactly (MemoryOptions.ExactScanBelow).</summary>
+    private async Task<bool> SmallScopeAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid agentUserId, string? topic, CancellationToken ct) =>
+        await conn.ExecuteScalarAsync<long>(Cmd.For(ScopeSizeSqls[topic is null ? 0 : 1], new { workspaceId, agentUserId, topic, cap = options.Value.ExactScanBelow + 1 }, ct, tx))
+            <= options.Value.ExactScanBelow;
 
     private sealed record HitRow(Guid Id, Guid WorkspaceId, Guid AgentUserId, string Content, string? Topic, string Source, double Confidence, bool Pinned,
         Guid? SharedFrom, DateTime CreatedAt, DateTime UpdatedAt, double Score, long? VectorRank, long? TextRank)
@@ -130,7 +148,8 @@ public sealed class MemoryStore(NpgsqlDataSource dataSource, IEmbeddingGenerator
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await TuneAsync(conn, tx, options.Value.EfSearch, ct);
-        var rows = await conn.QueryAsync<HitRow>(Cmd.For(SearchSql, new
+        var exact = await SmallScopeAsync(conn, tx, workspaceId, agentUserId, topic, ct);
+        var rows = await conn.QueryAsync<HitRow>(Cmd.For(SearchSqls[Variant(exact, topic)], new
         {
             workspaceId, agentUserId, vector, text, topic, candidates = Math.Max(limit, options.Value.SearchCandidates), limit,
         }, ct, tx));
@@ -140,17 +159,19 @@ public sealed class MemoryStore(NpgsqlDataSource dataSource, IEmbeddingGenerator
 
     // The vector ranking alone, as the search's first arm runs it (HNSW, iterative scan), or exactly
     // (the + 0 keeps the index out, so PostgreSQL compares every one of the agent's rows).
-    private const string NearestIdsSql = $"select id from agent_memories where {Scope} order by embedding <=> @vector limit @k";
+    private static string NearestIdsSql(bool exact, bool topic) => $"select id from agent_memories where {Scope(topic)} order by {VectorOrder(exact)} limit @k";
 
-    private const string ExactIdsSql = $"select id from agent_memories where {Scope} order by (embedding <=> @vector) + 0 limit @k";
-
-    /// <summary>The ids of the agent's k nearest memories: by the index as search uses it, or by an exact scan (for measuring recall).</summary>
+    /// <summary>
+    /// The ids of the agent's k nearest memories: as search's vector ranking finds them (the index, or an exact
+    /// comparison for a small scope), or always exactly (the truth, for measuring recall).
+    /// </summary>
     public async Task<IReadOnlyList<Guid>> NearestIdsAsync(Guid workspaceId, Guid agentUserId, Vector vector, string? topic, int k, bool exact, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await TuneAsync(conn, tx, options.Value.EfSearch, ct);
-        var ids = (await conn.QueryAsync<Guid>(Cmd.For(exact ? ExactIdsSql : NearestIdsSql, new { workspaceId, agentUserId, vector, topic, k }, ct, tx))).ToList();
+        exact = exact || await SmallScopeAsync(conn, tx, workspaceId, agentUserId, topic, ct);
+        var ids = (await conn.QueryAsync<Guid>(Cmd.For(NearestSqls[Variant(exact, topic)], new { workspaceId, agentUserId, vector, topic, k }, ct, tx))).ToList();
         await tx.CommitAsync(ct);
         return ids;
     }

@@ -65,6 +65,25 @@ public sealed class AgentWorkLoopTests(EmbeddedBrokerFixture fixture) : BrowserT
         await detail.GetByTestId("skill-assign-agent").SelectOptionAsync(new SelectOptionValue { Label = "Demo Agent" });
         await detail.GetByTestId("skill-assign").ClickAsync();
         await Assertions.Expect(detail.GetByTestId("delivery-status")).ToHaveTextAsync("delivered", new() { Timeout = 15_000 });
+
+        // What it did, it remembers: the person finds it in the agent's memories by meaning, and teaches it something new.
+        await page.GotoAsync($"/w/{team.WorkspaceId}");
+        await page.GetByTestId("agent-directory-open").ClickAsync();
+        await page.GetByTestId("agent-memories").ClickAsync();
+        var memories = page.GetByTestId("memories");
+        await Assertions.Expect(memories.GetByTestId("memory-content").First).ToContainTextAsync("LOO-1", new() { Timeout = 15_000 });
+        await memories.GetByTestId("memory-search").FillAsync("what happened with the customer help inbox?");
+        await memories.GetByTestId("memory-search-go").ClickAsync();
+        await Assertions.Expect(memories.GetByTestId("memory").First).ToContainTextAsync("Summarise the support queue");
+        await Assertions.Expect(memories.GetByTestId("memory").First).ToContainTextAsync("meaning #");
+        await memories.GetByTestId("memory-search").FillAsync("");
+        await memories.GetByTestId("memory-add-text").FillAsync("The support queue lives in the #support channel");
+        await memories.GetByTestId("memory-add").ClickAsync();
+        await Assertions.Expect(memories.GetByTestId("memory").Filter(new() { HasText = "#support channel" })).ToContainTextAsync("from a person");
+        await memories.GetByTestId("memory").Filter(new() { HasText = "#support channel" }).GetByTestId("memory-pin").ClickAsync();
+        await Assertions.Expect(memories.GetByTestId("memory").First).ToContainTextAsync("#support channel");
+        await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("agent-memories.png") });
+        await AssertAccessibleAsync(page, "agent memories");
         AssertNoPageErrors();
     }
 

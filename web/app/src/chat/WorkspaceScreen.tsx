@@ -20,6 +20,7 @@ import { TaskPanel } from "./TaskPanel";
 import { TasksPane } from "./TasksPane";
 import { SkillsPane } from "./SkillsPane";
 import { BillingBanner, BillingPane } from "./BillingPane";
+import { MemoriesPane } from "./MemoriesPane";
 import { useNotifications } from "./notifications";
 
 interface Props {
@@ -30,6 +31,8 @@ interface Props {
   skills?: { skillId?: string };
   /** The billing page instead of a channel. */
   billing?: boolean;
+  /** An agent's memories (its user id) instead of a channel. */
+  memoriesOf?: string;
 }
 
 const ERROR_SHOWN_MS = 6000;
@@ -39,7 +42,7 @@ const ERROR_SHOWN_MS = 6000;
  * loads its state once they are ready, so nothing that happens in between is missed (a claimed
  * agent joining while the page loads appears without a reload).
  */
-export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfile, tasks, skills, billing }: Props) {
+export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfile, tasks, skills, billing, memoriesOf }: Props) {
   const [workspace, setWorkspace] = useState<Workspace | undefined>();
   const [missing, setMissing] = useState(false);
   const [members, setMembers] = useState<Member[]>([]);
@@ -138,7 +141,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
 
   // No channel in the address (or one that is gone): go to #general, replacing the address.
   useEffect(() => {
-    if (!workspace || channels.length === 0 || current || tasks || skills || billing) return;
+    if (!workspace || channels.length === 0 || current || tasks || skills || billing || memoriesOf) return;
     const fallback = channels.find((c) => c.name === "general" && c.isMember) ?? channels.find((c) => c.isMember) ?? channels[0];
     navigate(channelPath(workspaceId, fallback.id), { replace: true });
   }, [workspace, channels, current, workspaceId]);
@@ -244,16 +247,17 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
           onSkills={() => { setDrawer(false); navigate(skillsPath(workspaceId)); }} skillsOpen={!!skills}
           onBilling={standing?.enabled ? () => { setDrawer(false); navigate(billingPath(workspaceId)); } : undefined} billingOpen={!!billing} />
         {drawer && <button type="button" className="scrim" aria-label="Close the sidebar" onClick={() => setDrawer(false)} />}
-        {billing ? <BillingPane billing={standing} header={plainHeader("Billing")} />
+        {memoriesOf ? <MemoriesPane key={memoriesOf} agentUserId={memoriesOf} header={plainHeader(`Memories of ${members.find((m) => m.userId === memoriesOf)?.name ?? "an agent"}`)} />
+          : billing ? <BillingPane billing={standing} header={plainHeader("Billing")} />
           : skills ? <SkillsPane openSkillId={skills.skillId} header={plainHeader("Skills")} />
           : tasks ? <TasksPane channels={channels} openTaskId={tasks.taskId} header={plainHeader("Tasks")} />
           : current ? <ChannelPane key={current.id} channel={current} onOpenThread={openThread} onRead={onRead} header={header}
             thinking={thinking} highlight={highlight} onHighlighted={clearHighlight} />
           : <main className="channel center muted">Loading…</main>}
         {tasks?.taskId && <TaskPanel key={tasks.taskId} taskId={tasks.taskId} />}
-        {!tasks && !skills && !billing && threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
-        {!tasks && !skills && !billing && !threadRoot && searching && <SearchPanel query={searching} channels={channels} onOpen={openResult} onClose={() => setSearching(undefined)} />}
-        {!tasks && !skills && !billing && !threadRoot && !searching && threadsOpen && <ThreadsPanel channels={channels} onOpen={openThreadOf} onClose={() => setThreadsOpen(false)} />}
+        {!tasks && !skills && !billing && !memoriesOf && threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
+        {!tasks && !skills && !billing && !memoriesOf && !threadRoot && searching && <SearchPanel query={searching} channels={channels} onOpen={openResult} onClose={() => setSearching(undefined)} />}
+        {!tasks && !skills && !billing && !memoriesOf && !threadRoot && !searching && threadsOpen && <ThreadsPanel channels={channels} onOpen={openThreadOf} onClose={() => setThreadsOpen(false)} />}
         {error && (
           <div className="toast" role="alert" data-testid="error">
             <span>{error}</span>

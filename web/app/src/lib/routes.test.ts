@@ -15,6 +15,7 @@ describe("addresses", () => {
     expect(parseRoute(`/w/${w}/tasks/${c}`)).toEqual({ kind: "tasks", workspaceId: w, taskId: c });
     expect(parseRoute(`/w/${w}/skills/${c}`)).toEqual({ kind: "skills", workspaceId: w, skillId: c });
     expect(parseRoute(`/w/${w}/billing`)).toEqual({ kind: "billing", workspaceId: w });
+    expect(parseRoute(`/w/${w}/agents/${c}/memories`)).toEqual({ kind: "memories", workspaceId: w, agentUserId: c });
   });
 
   it("calls everything else not found instead of showing the workspace list", () => {

@@ -5,6 +5,7 @@ export type Route =
   | { kind: "tasks"; workspaceId: string; taskId?: string }
   | { kind: "skills"; workspaceId: string; skillId?: string }
   | { kind: "billing"; workspaceId: string }
+  | { kind: "memories"; workspaceId: string; agentUserId: string }
   | { kind: "invite"; token: string }
   | { kind: "claim"; registrationId: string }
   | { kind: "notFound" };
@@ -15,6 +16,7 @@ const claim = new RegExp(`^/claim/(${uuid})/?$`);
 const tasks = new RegExp(`^/w/(${uuid})/tasks(?:/(${uuid}))?/?$`);
 const skills = new RegExp(`^/w/(${uuid})/skills(?:/(${uuid}))?/?$`);
 const billing = new RegExp(`^/w/(${uuid})/billing/?$`);
+const memories = new RegExp(`^/w/(${uuid})/agents/(${uuid})/memories/?$`);
 
 export function parseRoute(path: string): Route {
   if (path === "/" || path === "") return { kind: "home" };
@@ -24,6 +26,8 @@ export function parseRoute(path: string): Route {
   if (t) return t[2] ? { kind: "tasks", workspaceId: t[1].toLowerCase(), taskId: t[2].toLowerCase() } : { kind: "tasks", workspaceId: t[1].toLowerCase() };
   const k = skills.exec(path);
   if (k) return k[2] ? { kind: "skills", workspaceId: k[1].toLowerCase(), skillId: k[2].toLowerCase() } : { kind: "skills", workspaceId: k[1].toLowerCase() };
+  const r = memories.exec(path);
+  if (r) return { kind: "memories", workspaceId: r[1].toLowerCase(), agentUserId: r[2].toLowerCase() };
   const b = billing.exec(path);
   if (b) return { kind: "billing", workspaceId: b[1].toLowerCase() };
   const c = claim.exec(path);
@@ -37,3 +41,4 @@ export const channelPath = (workspaceId: string, channelId: string) => `/w/${wor
 export const tasksPath = (workspaceId: string, taskId?: string) => `/w/${workspaceId}/tasks${taskId ? `/${taskId}` : ""}`;
 export const skillsPath = (workspaceId: string, skillId?: string) => `/w/${workspaceId}/skills${skillId ? `/${skillId}` : ""}`;
 export const billingPath = (workspaceId: string) => `/w/${workspaceId}/billing`;
+export const memoriesPath = (workspaceId: string, agentUserId: string) => `/w/${workspaceId}/agents/${agentUserId}/memories`;
