@@ -5,8 +5,6 @@ namespace AgentLink.Functions.Agents;
 
 public sealed class RemoveAgent(NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus)
 {
-    private const string FindSql = "select user_id, workspace_id from remote_agents where registration_id = @registrationId and agent_id = @agentId";
-
     /// <summary>The agent removes one of its MQTT agent ids; its connection is dropped and it may not connect again.</summary>
     [Function(nameof(RemoveAgent))]
     [Caller(Caller.Agent)]
@@ -14,10 +12,9 @@ public sealed class RemoveAgent(NpgsqlDataSource dataSource, EventPublisher even
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/agents/{agentId}")] HttpRequest req, string agentId)
     {
         var ct = req.HttpContext.RequestAborted;
-        var agent = req.HttpContext.User;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var found = await conn.QuerySingleOrDefaultAsync<(Guid UserId, Guid WorkspaceId)?>(Cmd.For(FindSql, new { registrationId = agent.RegistrationId(), agentId }, ct, tx));
+        var found = await AgentCaller.FindAsync(conn, req, agentId, ct, tx);
         if (found is not { } target) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         // The agent removes itself: its registration owns this agent id (the lookup above, in this transaction).
         if (await MemberRemoval.RemoveAsync(conn, tx, target.WorkspaceId, target.UserId, target.UserId, ct) is not { } removed)

@@ -7,13 +7,8 @@ public sealed class AgentUploads(NpgsqlDataSource dataSource, AttachmentUploads 
 {
     public sealed record Request(Guid? ChannelId, string? Name, long? Size, string? ContentType);
 
-    private const string AgentSql = "select user_id from remote_agents where registration_id = @registrationId and agent_id = @agentId";
-
-    private async Task<Guid?> AgentUserAsync(HttpRequest req, string agentId, CancellationToken ct)
-    {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<Guid?>(Cmd.For(AgentSql, new { registrationId = req.HttpContext.User.RegistrationId(), agentId }, ct));
-    }
+    private async Task<Guid?> AgentUserAsync(HttpRequest req, string agentId, CancellationToken ct) =>
+        (await AgentCaller.FindAsync(dataSource, req, agentId, ct))?.UserId;
 
     /// <summary>Starts an agent's upload to a channel it is in; the same answer as a person's (PUT the bytes to uploadUrl, then confirm).</summary>
     [Function("StartAgentAttachmentUpload")]

@@ -10,13 +10,7 @@ public sealed class AgentMemories(NpgsqlDataSource dataSource, MemoryStore memor
 
     public sealed record WriteResult(MemoryView Memory, bool Merged);
 
-    private const string AgentSql = "select user_id, workspace_id from remote_agents where registration_id = @registrationId and agent_id = @agentId";
-
-    private async Task<(Guid UserId, Guid WorkspaceId)?> AgentAsync(HttpRequest req, string agentId, CancellationToken ct)
-    {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<(Guid, Guid)?>(Cmd.For(AgentSql, new { registrationId = req.HttpContext.User.RegistrationId(), agentId }, ct));
-    }
+    private Task<(Guid UserId, Guid WorkspaceId)?> AgentAsync(HttpRequest req, string agentId, CancellationToken ct) => AgentCaller.FindAsync(dataSource, req, agentId, ct);
 
     /// <summary>
     /// Remembers something (source conversation by default, or dreaming); a near-duplicate of one of its

@@ -77,6 +77,14 @@ public sealed class PersonMemories(NpgsqlDataSource dataSource, MemoryStore memo
     private sealed record Found(Guid Id, Guid WorkspaceId, Guid AgentUserId, string Content, string? Topic, string Source, double Confidence, bool Pinned,
         Guid? SharedFrom, DateTime CreatedAt, DateTime UpdatedAt, bool Writable);
 
+    /// <summary>The memory, when the caller may change it; otherwise why not (404 outside its workspace, 403 for a viewer).</summary>
+    private static async Task<(Found? Memory, ProblemHttpResult? Problem)> WritableAsync(NpgsqlConnection conn, Guid memoryId, Guid userId, string verb, CancellationToken ct)
+    {
+        if (await conn.QuerySingleOrDefaultAsync<Found>(Cmd.For(FindSql, new { memoryId, userId }, ct)) is not { } found)
+            return (null, ApiProblem.NotFound(ErrorCodes.MemoryNotFound, "Memory"));
+        return found.Writable ? (found, null) : (null, ApiProblem.Forbidden(ErrorCodes.RoleTooLow, $"Viewers can read memories but not {verb} them."));
+    }
+
     private static readonly string EditSql = $"""
         update agent_memories m set content = coalesce(@content, content), topic = case when @setTopic then @topic else topic end,
             pinned = coalesce(@pinned, pinned), confidence = coalesce(@confidence::real, confidence),
@@ -98,8 +106,7 @@ public sealed class PersonMemories(NpgsqlDataSource dataSource, MemoryStore memo
         if (body.Content is { } c && string.IsNullOrWhiteSpace(c)) problems["content"] = "Must not be empty.";
         if (problems.Count > 0) return ApiProblem.Invalid(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await conn.QuerySingleOrDefaultAsync<Found>(Cmd.For(FindSql, new { memoryId, userId }, ct)) is not { } found) return ApiProblem.NotFound(ErrorCodes.MemoryNotFound, "Memory");
-        if (!found.Writable) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read memories but not change them.");
+        if ((await WritableAsync(conn, memoryId, userId, "change", ct)).Problem is { } refused) return refused;
         var vector = body.Content is { } text ? await memories.EmbedAsync(text.Trim(), ct) : null;
         await using var tx = await conn.BeginTransactionAsync(ct);
         var edited = await conn.QuerySingleOrDefaultAsync<MemoryView>(Cmd.For(EditSql, new
@@ -125,8 +132,7 @@ public sealed class PersonMemories(NpgsqlDataSource dataSource, MemoryStore memo
         var ct = req.HttpContext.RequestAborted;
         var userId = req.HttpContext.User.UserId();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await conn.QuerySingleOrDefaultAsync<Found>(Cmd.For(FindSql, new { memoryId, userId }, ct)) is not { } found) return ApiProblem.NotFound(ErrorCodes.MemoryNotFound, "Memory");
-        if (!found.Writable) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read memories but not delete them.");
+        if ((await WritableAsync(conn, memoryId, userId, "delete", ct)).Problem is { } refused) return refused;
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (await conn.QuerySingleOrDefaultAsync<MemoryView>(Cmd.For(DeleteSql, new { memoryId, userId }, ct, tx)) is not { } deleted)
             return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role changed meanwhile: viewers cannot delete memories.");
@@ -149,9 +155,9 @@ public sealed class PersonMemories(NpgsqlDataSource dataSource, MemoryStore memo
         var userId = req.HttpContext.User.UserId();
         if (body.AgentUserId is not { } target) return ApiProblem.Invalid("agentUserId", "Required: the agent to share it with.");
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await conn.QuerySingleOrDefaultAsync<Found>(Cmd.For(FindSql, new { memoryId, userId }, ct)) is not { } found) return ApiProblem.NotFound(ErrorCodes.MemoryNotFound, "Memory");
-        if (!found.Writable) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read memories but not share them.");
-        if (target == found.AgentUserId || !await conn.ExecuteScalarAsync<bool>(Cmd.For(TargetSql, new { agentUserId = target, found.WorkspaceId }, ct)))
+        var (found, problem) = await WritableAsync(conn, memoryId, userId, "share", ct);
+        if (problem is not null) return problem;
+        if (target == found!.AgentUserId || !await conn.ExecuteScalarAsync<bool>(Cmd.For(TargetSql, new { agentUserId = target, found.WorkspaceId }, ct)))
             return ApiProblem.Invalid("agentUserId", "Another agent of this workspace.");
         var written = await memories.WriteAsync(new MemoryStore.Write(found.WorkspaceId, target, found.Content, found.Topic, MemorySources.CrossAgent,
             found.Confidence, userId, found.Id), ct);

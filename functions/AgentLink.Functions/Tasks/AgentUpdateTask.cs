@@ -7,8 +7,6 @@ public sealed class AgentUpdateTask(NpgsqlDataSource dataSource, UpdateTask upda
     /// <summary>What an agent may change on a task assigned to it: its status (pending_review when blocked), its result, a comment.</summary>
     public sealed record Request(string? Status, string? Result, string? Comment);
 
-    private const string AgentSql = "select user_id from remote_agents where registration_id = @registrationId and agent_id = @agentId";
-
     /// <summary>An agent updates a task assigned to it (the same change as over MQTT's task.update); refused (403 not_assignee) for anyone else's task.</summary>
     [Function(nameof(AgentUpdateTask))]
     [Caller(Caller.Agent), JsonBody(typeof(Request)), Licensed(WorkspaceFrom.AgentKey)]
@@ -22,10 +20,7 @@ public sealed class AgentUpdateTask(NpgsqlDataSource dataSource, UpdateTask upda
             .Check(body.Status is not null || body.Result is not null || !string.IsNullOrEmpty(comment), "status", "Give a status, a result or a comment.")
             .Check(comment is null || comment.Length <= TaskInput.MaxDescription, "comment", $"At most {TaskInput.MaxDescription} characters.");
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
-        Guid? agentUserId;
-        await using (var conn = await dataSource.OpenConnectionAsync(ct))
-            agentUserId = await conn.QuerySingleOrDefaultAsync<Guid?>(Cmd.For(AgentSql, new { registrationId = req.HttpContext.User.RegistrationId(), agentId }, ct));
-        if (agentUserId is not { } userId) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
+        if (await AgentCaller.FindAsync(dataSource, req, agentId, ct) is not { UserId: var userId }) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         return await update.ChangeAsync(taskId, userId,
             new UpdateTask.Request(null, null, body.Status, null, null, null, null, null, null, null, body.Result, null, null, null),
             asAssignee: true, comment: string.IsNullOrEmpty(comment) ? null : comment, ct);
