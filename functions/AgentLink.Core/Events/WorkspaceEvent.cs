@@ -55,6 +55,9 @@ public static class EventTypes
 
     /// <summary>An agent's memory was added, merged into, edited or deleted: {memory, change}.</summary>
     public const string MemoryWritten = "memory.written";
+
+    /// <summary>A rubric changed: {agentUserId (null for the workspace's), version, change}.</summary>
+    public const string AuditCriteriaChanged = "audit.criteria_changed";
     public const string ReactionsChanged = "reaction.changed";
     public const string ThreadUpdated = "thread.updated";
     public const string ReadUpdated = "read.updated";

@@ -70,6 +70,13 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("PATCH", "/api/v1/memories/{memoryId}", new { content = "defaced", pinned = true }),
         new("DELETE", "/api/v1/memories/{memoryId}"),
         new("POST", "/api/v1/memories/{memoryId}/share", new { agentUserId = "{agentUserId}" }),
+        new("GET", "/api/v1/workspaces/{workspaceId}/audits/criteria"),
+        new("PUT", "/api/v1/workspaces/{workspaceId}/audits/criteria", new { criteria = new[] { new { name = "Defaced", prompt = "x", weight = 100, enabled = true } } }),
+        new("POST", "/api/v1/workspaces/{workspaceId}/audits/criteria/reset"),
+        new("GET", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/criteria"),
+        new("PUT", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/criteria", new { criteria = new[] { new { name = "Defaced", prompt = "x", weight = 100, enabled = true } } }),
+        new("POST", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/criteria/inherit"),
+        new("POST", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/criteria/reset"),
         new("GET", "/api/v1/workspaces/{workspaceId}/billing"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/checkout"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/portal"),
@@ -103,6 +110,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
 
         Assert.Equal(eventsBefore, await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @id", new { id = team.WorkspaceId }));
         Assert.Equal(1L, await TestEnvironment.ScalarAsync<long>("select count(*) from agent_memories where workspace_id = @id", new { id = team.WorkspaceId }));
+        Assert.Equal(0L, await TestEnvironment.ScalarAsync<long>("select count(*) from audit_criteria_versions where workspace_id = @id", new { id = team.WorkspaceId }));
         Assert.Equal(attachmentsBefore, await TestEnvironment.ScalarAsync<long>("select count(*) from attachments where workspace_id = @id", new { id = team.WorkspaceId }));
         var history = await team.Owner.GetOkAsync($"/api/v1/channels/{team.GeneralId}/messages");
         Assert.Contains(history.GetProperty("items").EnumerateArray(), m => m.GetProperty("text").GetString() == "secret plans");
