@@ -58,6 +58,9 @@ public static class EventTypes
 
     /// <summary>A rubric changed: {agentUserId (null for the workspace's), version, change}.</summary>
     public const string AuditCriteriaChanged = "audit.criteria_changed";
+
+    /// <summary>An audit run was queued, started, finished or failed: {id, agentUserId, status, overall, band}.</summary>
+    public const string AuditRun = "audit.run";
     public const string ReactionsChanged = "reaction.changed";
     public const string ThreadUpdated = "thread.updated";
     public const string ReadUpdated = "read.updated";

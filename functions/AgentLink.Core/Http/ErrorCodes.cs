@@ -67,4 +67,5 @@ public static class ErrorCodes
     public const string ContentTypeMismatch = "content_type_mismatch";
 
     public const string MemoryNotFound = "memory_not_found";
+    public const string AuditNotFound = "audit_not_found";
 }

@@ -54,10 +54,13 @@ public sealed class LicenseGateTests(BillingStackFixture fixture) : IClassFixtur
         AssertPaused(await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/workspaces/{team.WorkspaceId}/tasks/bulk", new { taskIds = new[] { task }, status = "done" }), team.WorkspaceId, "bulk");
         AssertPaused(await key.TryAsync(HttpMethod.Patch, $"/api/v1/agents/worker/tasks/{task}", new { status = "done" }), team.WorkspaceId, "agent update");
         AssertPaused(await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/skills/{skill}/assignments", new { agentUserId = agent.UserId }), team.WorkspaceId, "assign skill");
+        AssertPaused(await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/workspaces/{team.WorkspaceId}/agents/{agent.UserId}/audits", new { judge = "person", window = "24h" }),
+            team.WorkspaceId, "run an audit");
         // Nothing was written by any of them.
         Assert.Equal("todo", await Stack.ScalarAsync<string>("select status from tasks where id = @task", new { task }));
         Assert.Equal(1L, await Stack.ScalarAsync<long>("select count(*) from tasks where workspace_id = @w", new { w = team.WorkspaceId }));
         Assert.Equal(0L, await Stack.ScalarAsync<long>("select count(*) from skill_assignments where skill_id = @skill", new { skill }));
+        Assert.Equal(0L, await Stack.ScalarAsync<long>("select count(*) from audit_runs where workspace_id = @w", new { w = team.WorkspaceId }));
         Assert.Null(await Stack.ScalarAsync<Guid?>("select workspace_id from agent_registrations where id = @id", new { id = newcomer.RegistrationId }));
 
         // Its agent cannot connect over MQTT either: not to the embedded broker, and an external broker's hook says no.

@@ -47,7 +47,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             ["sessionId"] = Guid.NewGuid().ToString(),
             ["taskId"] = task.ToString(),
             ["skillId"] = skill.ToString(), ["number"] = "1", ["agentUserId"] = Guid.NewGuid().ToString(),
-            ["attachmentId"] = Guid.NewGuid().ToString(), ["memoryId"] = Guid.NewGuid().ToString(),
+            ["attachmentId"] = Guid.NewGuid().ToString(), ["memoryId"] = Guid.NewGuid().ToString(), ["runId"] = Guid.NewGuid().ToString(),
         };
         var callers = new Dictionary<Caller, (string Scheme, string Value)>
         {
@@ -143,7 +143,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             (select count(*) from sessions), (select coalesce(sum(last_seq), 0) from workspaces), (select count(*) from tasks),
             (select count(*) from task_comments), (select count(*) from task_activity), (select count(*) from skill_versions), (select count(*) from skill_assignments),
             (select count(*) from attachments), (select count(*) from workspace_subscriptions), (select count(*) from stripe_events),
-            (select count(*) from agent_memories), (select count(*) from audit_criteria_versions))
+            (select count(*) from agent_memories), (select count(*) from audit_criteria_versions), (select count(*) from audit_runs))
         """);
 
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]

@@ -77,6 +77,10 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("PUT", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/criteria", new { criteria = new[] { new { name = "Defaced", prompt = "x", weight = 100, enabled = true } } }),
         new("POST", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/criteria/inherit"),
         new("POST", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/criteria/reset"),
+        new("POST", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits", new { judge = "person", window = "24h" }),
+        new("GET", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits"),
+        new("GET", "/api/v1/audits/{runId}"),
+        new("POST", "/api/v1/audits/{runId}/scores", new { scores = new[] { new { criterion = "Accuracy", score = 1 } } }),
         new("GET", "/api/v1/workspaces/{workspaceId}/billing"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/checkout"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/portal"),
@@ -93,6 +97,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         var skillId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills", new { content = "---\nname: secret\ndescription: x\n---\nbody" })).GetProperty("id").GetGuid();
         var attachmentId = await PostedFileAsync(team);
         var (agentUserId, memoryId) = await AgentMemoryAsync(team);
+        var runId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/agents/{agentUserId}/audits", new { judge = "person", window = "24h" })).GetProperty("id").GetGuid();
         var outsider = await Stack.Client().SignUpAsync("Outsider");
         await outsider.CreateWorkspaceAsync("Elsewhere");
         var attachmentsBefore = await TestEnvironment.ScalarAsync<long>("select count(*) from attachments where workspace_id = @id", new { id = team.WorkspaceId });
@@ -100,7 +105,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
 
         foreach (var probe in Probes)
         {
-            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1").Replace("{agentUserId}", agentUserId.ToString()).Replace("{attachmentId}", attachmentId.ToString()).Replace("{memoryId}", memoryId.ToString());
+            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1").Replace("{agentUserId}", agentUserId.ToString()).Replace("{attachmentId}", attachmentId.ToString()).Replace("{memoryId}", memoryId.ToString()).Replace("{runId}", runId.ToString());
             var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId)
                 .Replace("{skillId}", skillId.ToString()).Replace("{agentUserId}", agentUserId.ToString());
             var (status, problem) = await outsider.TryAsync(new HttpMethod(probe.Method), path, body);
@@ -111,6 +116,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         Assert.Equal(eventsBefore, await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @id", new { id = team.WorkspaceId }));
         Assert.Equal(1L, await TestEnvironment.ScalarAsync<long>("select count(*) from agent_memories where workspace_id = @id", new { id = team.WorkspaceId }));
         Assert.Equal(0L, await TestEnvironment.ScalarAsync<long>("select count(*) from audit_criteria_versions where workspace_id = @id", new { id = team.WorkspaceId }));
+        Assert.Equal("running", await TestEnvironment.ScalarAsync<string>("select string_agg(status, ',') from audit_runs where workspace_id = @id", new { id = team.WorkspaceId }));
         Assert.Equal(attachmentsBefore, await TestEnvironment.ScalarAsync<long>("select count(*) from attachments where workspace_id = @id", new { id = team.WorkspaceId }));
         var history = await team.Owner.GetOkAsync($"/api/v1/channels/{team.GeneralId}/messages");
         Assert.Contains(history.GetProperty("items").EnumerateArray(), m => m.GetProperty("text").GetString() == "secret plans");
@@ -135,7 +141,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
     public async Task Every_route_with_an_id_has_an_isolation_probe()
     {
         var routes = Stack.ApiServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId" or "skillId" or "attachmentId" or "memoryId"))
+            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId" or "skillId" or "attachmentId" or "memoryId" or "runId"))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
                 $"{m} {System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!.TrimEnd('/'), ":guid", "")}"))
             .ToHashSet();

@@ -347,6 +347,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audits/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run: its rubric snapshot, evidence, scores, overall, band and change. */
+        get: operations["GetAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audits/{runId}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A person judges a run: one score from 0 to 100 for each enabled criterion of its snapshot (with reasoning), and notes. */
+        post: operations["ScoreAudit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1002,6 +1036,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An agent's score card: its band (unaudited before its first finished run), the latest score and change, and its runs, newest first. */
+        get: operations["ListAudits"];
+        put?: never;
+        /** Audits an agent over the last 24h, 7d or 30d, or a custom window (from, to). judge: person (a person fills the scores in). The run keeps a snapshot of the rubric in force and of the evidence. */
+        post: operations["StartAudit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/criteria": {
         parameters: {
             query?: never;
@@ -1590,6 +1642,63 @@ export interface components {
                 paused: boolean;
             } | null;
         };
+        AuditRunView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            workspaceId: string;
+            /** Format: uuid */
+            agentUserId: string;
+            judge: string;
+            /** Format: date-time */
+            windowStart: string;
+            /** Format: date-time */
+            windowEnd: string;
+            status: string;
+            failure: string | null;
+            criteria: {
+                name: string;
+                prompt: string;
+                weight: number;
+                enabled: boolean;
+            }[];
+            criteriaSource: string;
+            criteriaVersion: number;
+            evidence: {
+                kind: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                channelId: string | null;
+                /** Format: uuid */
+                parentId: string | null;
+                text: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+            scores: {
+                criterion: string;
+                score: number;
+                reasoning: string | null;
+            }[] | null;
+            overall: number | null;
+            band: string | null;
+            delta: number | null;
+            baseline: boolean;
+            notes: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+        };
+        AuditRunRoutesScoresRequest: {
+            scores?: {
+                criterion: string;
+                score: string | number;
+                reasoning: string | null;
+            }[] | null;
+            notes?: string | null;
+        };
         LoginRequest: {
             email?: string | null;
             password?: string | null;
@@ -1623,10 +1732,6 @@ export interface components {
             type: string;
             outcome: string;
         };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
-        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -1650,6 +1755,10 @@ export interface components {
                 name: string;
                 kind: string;
             } | null;
+        };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
         };
         PersonUploadsRequest: {
             name?: string | null;
@@ -2251,6 +2360,68 @@ export interface components {
         CreateWorkspaceRequest: {
             name?: string | null;
         };
+        AuditRunRoutesStartRequest: {
+            judge?: string | null;
+            window?: string | null;
+            /** Format: date-time */
+            from?: string | null;
+            /** Format: date-time */
+            to?: string | null;
+        };
+        AuditRunRoutesAgentAudits: {
+            band: string;
+            overall: number | null;
+            delta: number | null;
+            runs: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                /** Format: uuid */
+                agentUserId: string;
+                judge: string;
+                /** Format: date-time */
+                windowStart: string;
+                /** Format: date-time */
+                windowEnd: string;
+                status: string;
+                failure: string | null;
+                criteria: {
+                    name: string;
+                    prompt: string;
+                    weight: number;
+                    enabled: boolean;
+                }[];
+                criteriaSource: string;
+                criteriaVersion: number;
+                evidence: {
+                    kind: string;
+                    /** Format: uuid */
+                    id: string;
+                    /** Format: uuid */
+                    channelId: string | null;
+                    /** Format: uuid */
+                    parentId: string | null;
+                    text: string;
+                    /** Format: date-time */
+                    at: string;
+                }[];
+                scores: {
+                    criterion: string;
+                    score: number;
+                    reasoning: string | null;
+                }[] | null;
+                overall: number | null;
+                band: string | null;
+                delta: number | null;
+                baseline: boolean;
+                notes: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                completedAt: string | null;
+            }[];
+        };
         AuditCriteriaRoutesCriteriaRequest: {
             criteria?: {
                 name: string;
@@ -2283,6 +2454,11 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
             }[];
+        };
+        PersonMemoriesAddRequest: {
+            content?: string | null;
+            topic?: string | null;
+            confidence?: string | number | null;
         };
         PersonMemoriesAgentMemoryView: {
             memories: {
@@ -2333,11 +2509,6 @@ export interface components {
                 count: number;
             }[];
             learnedToday: number;
-        };
-        PersonMemoriesAddRequest: {
-            content?: string | null;
-            topic?: string | null;
-            confidence?: string | number | null;
         };
         WorkspaceBillingBillingView: {
             enabled: boolean;
@@ -2482,26 +2653,6 @@ export interface components {
                 updatedAt: string;
             }[];
         };
-        CreateTaskRequest: {
-            title?: string | null;
-            description?: string | null;
-            status?: string | null;
-            priority?: string | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: date-time */
-            dueAt?: string | null;
-            /** Format: date-time */
-            startAt?: string | null;
-            /** Format: uuid */
-            channelId?: string | null;
-            /** Format: uuid */
-            parentId?: string | null;
-            labels?: string[] | null;
-            recurrence?: string | null;
-            timeZone?: string | null;
-            recurrenceCap?: string | number | null;
-        };
         ListTasksPage: {
             items: {
                 /** Format: uuid */
@@ -2555,6 +2706,26 @@ export interface components {
                 } | null;
             }[];
             nextAfter: number | null;
+        };
+        CreateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            recurrence?: string | null;
+            timeZone?: string | null;
+            recurrenceCap?: string | number | null;
         };
         BulkUpdateTasksRequest: {
             taskIds?: string[] | null;
@@ -3777,6 +3948,108 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRunView"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ScoreAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditRunRoutesScoresRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRunView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description A problem with a stable code */
             "4XX": {
@@ -6172,6 +6445,155 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAudits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                agentUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRunRoutesAgentAudits"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StartAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                agentUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditRunRoutesStartRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRunView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The workspace is paused: trial over and no active subscription (license_paused, with billingUrl) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

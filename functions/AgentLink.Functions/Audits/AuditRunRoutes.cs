@@ -1,0 +1,118 @@
+using AgentLink.Core.Audits;
+using AgentLink.Core.Events;
+
+namespace AgentLink.Functions.Audits;
+
+/// <summary>
+/// Audit runs: start one for an agent over a window (its rubric and evidence are copied into the run),
+/// read them, and, when a person judges, record the scores. The LLM and auditor-agent judges are not
+/// there yet (issue "Agent work, part 2").
+/// </summary>
+public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher events, TimeProvider clock)
+{
+    public sealed record StartRequest(string? Judge, string? Window, DateTime? From, DateTime? To);
+
+    public sealed record ScoresRequest(CriterionScore[]? Scores, string? Notes);
+
+    public sealed record AgentAudits(string Band, double? Overall, double? Delta, IReadOnlyList<AuditRunView> Runs);
+
+    private const string AgentSql = "select exists (select 1 from remote_agents where user_id = @agentUserId and workspace_id = @workspaceId)";
+
+    private static readonly Dictionary<string, TimeSpan> Windows = new() { ["24h"] = TimeSpan.FromHours(24), ["7d"] = TimeSpan.FromDays(7), ["30d"] = TimeSpan.FromDays(30) };
+
+    /// <summary>
+    /// Audits an agent over the last 24h, 7d or 30d, or a custom window (from, to). judge: person (a person
+    /// fills the scores in). The run keeps a snapshot of the rubric in force and of the evidence.
+    /// </summary>
+    [Function("StartAudit")]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(StartRequest)), Licensed(WorkspaceFrom.Route)]
+    public async Task<Results<Created<AuditRunView>, ValidationProblem, ProblemHttpResult>> Start(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/workspaces/{workspaceId:guid}/agents/{agentUserId:guid}/audits")] HttpRequest req,
+        Guid workspaceId, Guid agentUserId)
+    {
+        var body = await req.ReadJsonAsync<StartRequest>();
+        var ct = req.HttpContext.RequestAborted;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var judge = body.Judge ?? "person";
+        if (judge is "llm" or "agent")
+            return ApiProblem.Invalid("judge", "Only person is available yet; the LLM and auditor-agent judges come with the rest of audits.");
+        if (judge != "person") return ApiProblem.Invalid("judge", "One of: person, llm, agent.");
+        DateTime from, to;
+        if (body.Window is "custom")
+        {
+            if (body.From is not { } f || body.To is not { } t || f >= t || t > now.AddMinutes(1) || t - f > TimeSpan.FromDays(366))
+                return ApiProblem.Invalid("window", "A custom window needs from < to, not in the future, at most a year long.");
+            (from, to) = (f.ToUniversalTime(), t.ToUniversalTime());
+        }
+        else if (Windows.TryGetValue(body.Window ?? "7d", out var span)) (from, to) = (now - span, now);
+        else return ApiProblem.Invalid("window", "One of: 24h, 7d, 30d, custom.");
+
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        if (!await conn.ExecuteScalarAsync<bool>(Cmd.For(AgentSql, new { agentUserId, workspaceId }, ct))) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // A person's run waits for their scores: it is running from the start.
+        var run = await AuditRuns.CreateAsync(conn, tx, workspaceId, agentUserId, judge, from, to, "running", req.HttpContext.User.UserId(), ct);
+        var e = await AuditRuns.AnnounceAsync(conn, tx, run, ct);
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(e, ct);
+        return TypedResults.Created($"/api/v1/audits/{run.Id}", run);
+    }
+
+    /// <summary>An agent's score card: its band (unaudited before its first finished run), the latest score and change, and its runs, newest first.</summary>
+    [Function("ListAudits")]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Viewer)]
+    public async Task<Results<Ok<AgentAudits>, ProblemHttpResult>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}/agents/{agentUserId:guid}/audits")] HttpRequest req,
+        Guid workspaceId, Guid agentUserId)
+    {
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        if (!await conn.ExecuteScalarAsync<bool>(Cmd.For(AgentSql, new { agentUserId, workspaceId }, ct))) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
+        var runs = await AuditRuns.ListAsync(conn, agentUserId, ct);
+        var latest = runs.Where(r => r.Status == "done").MaxBy(r => r.CompletedAt);
+        return TypedResults.Ok(new AgentAudits(latest?.Band ?? AuditScoring.Unaudited, latest?.Overall, latest?.Delta, runs));
+    }
+
+    private const string MemberSql = "select role from memberships where workspace_id = @workspaceId and user_id = @userId";
+
+    /// <summary>One run: its rubric snapshot, evidence, scores, overall, band and change.</summary>
+    [Function("GetAudit")]
+    [Caller(Caller.Person)]
+    public async Task<Results<Ok<AuditRunView>, ProblemHttpResult>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/audits/{runId:guid}")] HttpRequest req, Guid runId)
+    {
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        if (await AuditRuns.GetAsync(conn, runId, ct) is not { } run
+            || await conn.QuerySingleOrDefaultAsync<string>(Cmd.For(MemberSql, new { run.WorkspaceId, userId = req.HttpContext.User.UserId() }, ct)) is null)
+            return ApiProblem.NotFound(ErrorCodes.AuditNotFound, "Audit");
+        return TypedResults.Ok(run);
+    }
+
+    /// <summary>A person judges a run: one score from 0 to 100 for each enabled criterion of its snapshot (with reasoning), and notes.</summary>
+    [Function("ScoreAudit")]
+    [Caller(Caller.Person), JsonBody(typeof(ScoresRequest))]
+    public async Task<Results<Ok<AuditRunView>, ValidationProblem, ProblemHttpResult>> Score(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/audits/{runId:guid}/scores")] HttpRequest req, Guid runId)
+    {
+        var body = await req.ReadJsonAsync<ScoresRequest>();
+        var ct = req.HttpContext.RequestAborted;
+        var userId = req.HttpContext.User.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var run = await AuditRuns.GetAsync(conn, runId, ct, tx);
+        var role = run is null ? null : await conn.QuerySingleOrDefaultAsync<string>(Cmd.For(MemberSql, new { run.WorkspaceId, userId }, ct, tx));
+        if (run is null || role is null) return ApiProblem.NotFound(ErrorCodes.AuditNotFound, "Audit");
+        if (!Roles.CanWrite(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read audits but not judge them.");
+        if (run.Judge != "person") return ApiProblem.Conflict(ErrorCodes.InvalidRequest, $"This run is judged by {run.Judge}, not by a person.");
+        if (AuditScoring.Check(run.Criteria, body.Scores) is { Count: > 0 } problems) return ApiProblem.Invalid(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
+        if (body.Notes is { Length: > 10_000 }) return ApiProblem.Invalid("notes", "At most 10 000 characters.");
+        if (!await AuditRuns.CompleteAsync(conn, tx, run, body.Scores!, body.Notes?.Trim(), userId, ct))
+            return ApiProblem.Conflict(ErrorCodes.InvalidRequest, "This run is not waiting for scores (already judged, or failed).");
+        var done = (await AuditRuns.GetAsync(conn, runId, ct, tx))!;
+        var e = await AuditRuns.AnnounceAsync(conn, tx, done, ct);
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(e, ct);
+        return TypedResults.Ok(done);
+    }
+}
