@@ -10,21 +10,6 @@ public sealed class CreateTask(NpgsqlDataSource dataSource, EventPublisher event
         string? Title, string? Description, string? Status, string? Priority, Guid? AssigneeId, DateTime? DueAt, DateTime? StartAt,
         Guid? ChannelId, Guid? ParentId, string[]? Labels, string? Recurrence, string? TimeZone, int? RecurrenceCap);
 
-    // The key's number comes from the workspace row (locked for the insert, so numbers never repeat);
-    // the prefix is set from the workspace's name the first time ("Engineering" → ENG).
-    private const string InsertSql = """
-        with n as (
-            update workspaces set task_seq = task_seq + 1,
-                task_prefix = coalesce(task_prefix, coalesce(nullif(upper(left(regexp_replace(name, '[^A-Za-z]', '', 'g'), 3)), ''), 'TASK'))
-            where id = @workspaceId returning task_seq)
-        insert into tasks (workspace_id, number, title, description, status, priority, assignee_id, due_at, start_at, channel_id,
-                           parent_id, labels, created_by, series_id, recurrence, time_zone, occurrence, recurrence_cap, completed_at)
-        select @workspaceId, n.task_seq, @title, @description, @status, @priority, @assigneeId, @dueAt, @startAt, @channelId,
-               @parentId, @labels, @userId, @seriesId, @recurrence, @timeZone, @occurrence, @cap,
-               case when @status in ('done', 'cancelled') then now() end
-        from n returning id
-        """;
-
     /// <summary>Creates a task; recurring ones (rate(N unit) or cron, in an IANA time zone) need a due time to anchor the series.</summary>
     [Function(nameof(CreateTask))]
     [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(Request)), Licensed(WorkspaceFrom.Route)]
@@ -54,25 +39,12 @@ public sealed class CreateTask(NpgsqlDataSource dataSource, EventPublisher event
         check = await check.CheckReferencesAsync(conn, tx, workspaceId, userId, null, body.AssigneeId, body.ChannelId, body.ParentId, ct);
         if (!check.Ok) return ApiProblem.Invalid(check.Errors);
 
-        var status = body.Status ?? "todo";
-        var taskId = await conn.QuerySingleAsync<Guid>(Cmd.For(InsertSql, new
-        {
-            workspaceId, title, description = body.Description ?? "", status, priority = body.Priority ?? "none",
-            body.AssigneeId, dueAt = Utc(body.DueAt), startAt = Utc(body.StartAt), body.ChannelId, body.ParentId, labels, userId,
-            seriesId = recurring ? Guid.CreateVersion7() : (Guid?)null,
-            recurrence = recurrence?.Rule, timeZone = recurring ? recurrence!.Zone.Id : null,
-            occurrence = recurring ? 1 : (int?)null, cap = recurring ? body.RecurrenceCap ?? Recurrence.DefaultCap : (int?)null,
-        }, ct, tx));
-        await TaskQueries.RecordAsync(conn, tx, taskId, userId, "created", new { status }, ct);
-        var view = (await TaskQueries.GetAsync(conn, taskId, ct, tx))!;
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
-        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.TaskCreated, null, null, view, ct);
-        var sent = await TaskDispatch.SendAsync(conn, tx, view, TaskDispatch.Assigned, ct);
+        var (view, e, sent) = await TaskCreation.InsertAsync(conn, tx, new NewTask(workspaceId, title!, body.Description ?? "", body.Status ?? "todo",
+            body.Priority ?? "none", body.AssigneeId, body.DueAt, body.StartAt, body.ChannelId, body.ParentId, labels, userId,
+            recurring ? recurrence : null, body.RecurrenceCap), ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
         await TaskDispatch.DeliverAsync([sent], bus, events, ct);
-        return TypedResults.Created($"/api/v1/tasks/{taskId}", view);
+        return TypedResults.Created($"/api/v1/tasks/{view.Id}", view);
     }
-
-    private static DateTime? Utc(DateTime? value) => value?.ToUniversalTime();
 }
