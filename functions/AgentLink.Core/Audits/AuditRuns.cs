@@ -13,7 +13,8 @@ public sealed record Evidence(string Kind, Guid Id, Guid? ChannelId, Guid? Paren
 public sealed record AuditRunView(
     Guid Id, Guid WorkspaceId, Guid AgentUserId, string Judge, DateTime WindowStart, DateTime WindowEnd, string Status, string? Failure,
     IReadOnlyList<AuditCriterion> Criteria, string CriteriaSource, int CriteriaVersion, IReadOnlyList<Evidence> Evidence,
-    IReadOnlyList<CriterionScore>? Scores, double? Overall, string? Band, double? Delta, bool Baseline, string? Notes, DateTime CreatedAt, DateTime? CompletedAt);
+    IReadOnlyList<CriterionScore>? Scores, double? Overall, string? Band, double? Delta, bool Baseline, string? Notes, DateTime CreatedAt, DateTime? CompletedAt,
+    IReadOnlyList<Finding> Findings, IReadOnlyList<Recommendation> Recommendations);
 
 public static class AuditRuns
 {
@@ -57,21 +58,23 @@ public static class AuditRuns
 
     private const string SelectSql = """
         select id, workspace_id, agent_user_id, judge, window_start, window_end, status, failure, criteria::text as criteria, criteria_source, criteria_version,
-               evidence::text as evidence, scores::text as scores, overall, band, delta, baseline, notes, created_at, completed_at
+               evidence::text as evidence, scores::text as scores, overall, band, delta, baseline, notes, created_at, completed_at,
+               findings::text as findings, recommendations::text as recommendations
         from audit_runs
         """;
 
     private sealed record Row(Guid Id, Guid WorkspaceId, Guid AgentUserId, string Judge, DateTime WindowStart, DateTime WindowEnd, string Status, string? Failure,
         string Criteria, string CriteriaSource, int CriteriaVersion, string Evidence, string? Scores, double? Overall, string? Band, double? Delta, bool Baseline,
-        string? Notes, DateTime CreatedAt, DateTime? CompletedAt)
+        string? Notes, DateTime CreatedAt, DateTime? CompletedAt, string Findings, string Recommendations)
     {
         public AuditRunView ToView() => new(Id, WorkspaceId, AgentUserId, Judge, WindowStart, WindowEnd, Status, Failure,
             AuditRubrics.Parse(Criteria)!, CriteriaSource, CriteriaVersion, JsonSerializer.Deserialize<List<Evidence>>(Evidence, JsonSerializerOptions.Web)!,
-            Scores is null ? null : JsonSerializer.Deserialize<List<CriterionScore>>(Scores, JsonSerializerOptions.Web), Overall, Band, Delta, Baseline, Notes, CreatedAt, CompletedAt);
+            Scores is null ? null : JsonSerializer.Deserialize<List<CriterionScore>>(Scores, JsonSerializerOptions.Web), Overall, Band, Delta, Baseline, Notes, CreatedAt, CompletedAt,
+            JsonSerializer.Deserialize<List<Finding>>(Findings, JsonSerializerOptions.Web)!, JsonSerializer.Deserialize<List<Recommendation>>(Recommendations, JsonSerializerOptions.Web)!);
     }
 
-    public static async Task<AuditRunView?> GetAsync(IDbConnection conn, Guid runId, CancellationToken ct, IDbTransaction? tx = null) =>
-        (await conn.QuerySingleOrDefaultAsync<Row>(Cmd.For(SelectSql + " where id = @runId", new { runId }, ct, tx)))?.ToView();
+    public static async Task<AuditRunView?> GetAsync(IDbConnection conn, Guid runId, CancellationToken ct, IDbTransaction? tx = null, bool forUpdate = false) =>
+        (await conn.QuerySingleOrDefaultAsync<Row>(Cmd.For(SelectSql + " where id = @runId" + (forUpdate ? " for update" : ""), new { runId }, ct, tx)))?.ToView();
 
     public static async Task<IReadOnlyList<AuditRunView>> ListAsync(IDbConnection conn, Guid agentUserId, CancellationToken ct) =>
         (await conn.QueryAsync<Row>(Cmd.For(SelectSql + " where agent_user_id = @agentUserId order by created_at desc limit 50", new { agentUserId }, ct))).Select(r => r.ToView()).ToList();
@@ -83,7 +86,7 @@ public static class AuditRuns
 
     private const string CompleteSql = """
         update audit_runs set status = 'done', scores = @scores::jsonb, overall = @overall, band = @band, delta = @delta, baseline = @baseline,
-            notes = @notes, judged_by = @judgedBy, completed_at = now()
+            notes = @notes, judged_by = @judgedBy, completed_at = now(), findings = @findings::jsonb, recommendations = @recommendations::jsonb
         where id = @runId and status = 'running'
         """;
 
@@ -91,7 +94,8 @@ public static class AuditRuns
     /// Records the judge's scores (checked against the run's own snapshot): the overall score, its band, the change since the
     /// agent's previous finished run (none for the first: the baseline). False when the run is not waiting for scores.
     /// </summary>
-    public static async Task<bool> CompleteAsync(IDbConnection conn, IDbTransaction tx, AuditRunView run, IReadOnlyList<CriterionScore> scores, string? notes, Guid? judgedBy, CancellationToken ct)
+    public static async Task<bool> CompleteAsync(IDbConnection conn, IDbTransaction tx, AuditRunView run, IReadOnlyList<CriterionScore> scores, string? notes, Guid? judgedBy,
+        IReadOnlyList<Finding> findings, IReadOnlyList<Recommendation> recommendations, CancellationToken ct)
     {
         var overall = AuditScoring.Overall(run.Criteria, scores);
         var previous = await conn.QuerySingleOrDefaultAsync<double?>(Cmd.For(PreviousSql, new { run.AgentUserId, runId = run.Id }, ct, tx));
@@ -99,8 +103,14 @@ public static class AuditRuns
         {
             runId = run.Id, scores = JsonSerializer.Serialize(scores, JsonSerializerOptions.Web), overall, band = AuditScoring.Band(overall),
             delta = previous is { } p ? Math.Round(overall - p, 2) : (double?)null, baseline = previous is null, notes, judgedBy,
+            findings = JsonSerializer.Serialize(findings, JsonSerializerOptions.Web), recommendations = JsonSerializer.Serialize(recommendations, JsonSerializerOptions.Web),
         }, ct, tx)) == 1;
     }
+
+    /// <summary>Stores the run's recommendations after one was applied or dismissed (the caller holds the run's row lock).</summary>
+    public static Task SaveRecommendationsAsync(IDbConnection conn, IDbTransaction tx, Guid runId, IReadOnlyList<Recommendation> recommendations, CancellationToken ct) =>
+        conn.ExecuteAsync(Cmd.For("update audit_runs set recommendations = @json::jsonb where id = @runId",
+            new { runId, json = JsonSerializer.Serialize(recommendations, JsonSerializerOptions.Web) }, ct, tx));
 
     /// <summary>audit.run on the workspace stream: {id, agentUserId, status, overall, band}.</summary>
     public static async Task<WorkspaceEvent> AnnounceAsync(IDbConnection conn, IDbTransaction tx, AuditRunView run, CancellationToken ct)

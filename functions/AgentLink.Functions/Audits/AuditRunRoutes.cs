@@ -8,11 +8,11 @@ namespace AgentLink.Functions.Audits;
 /// read them, and, when a person judges, record the scores. The LLM and auditor-agent judges are not
 /// there yet (issue "Agent work, part 2").
 /// </summary>
-public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher events, TimeProvider clock)
+public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus, TimeProvider clock)
 {
     public sealed record StartRequest(string? Judge, string? Window, DateTime? From, DateTime? To);
 
-    public sealed record ScoresRequest(CriterionScore[]? Scores, string? Notes);
+    public sealed record ScoresRequest(CriterionScore[]? Scores, string? Notes, Finding[]? Findings, RecommendationInput[]? Recommendations);
 
     public sealed record AgentAudits(string Band, double? Overall, double? Delta, IReadOnlyList<AuditRunView> Runs);
 
@@ -107,12 +107,62 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
         if (run.Judge != "person") return ApiProblem.Conflict(ErrorCodes.InvalidRequest, $"This run is judged by {run.Judge}, not by a person.");
         if (AuditScoring.Check(run.Criteria, body.Scores) is { Count: > 0 } problems) return ApiProblem.Invalid(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
         if (body.Notes is { Length: > 10_000 }) return ApiProblem.Invalid("notes", "At most 10 000 characters.");
-        if (!await AuditRuns.CompleteAsync(conn, tx, run, body.Scores!, body.Notes?.Trim(), userId, ct))
+        if (AuditFindings.Check(run, body.Findings, body.Recommendations) is { Count: > 0 } found) return ApiProblem.Invalid(found.ToDictionary(p => p.Key, p => new[] { p.Value }));
+        if (!await AuditRuns.CompleteAsync(conn, tx, run, body.Scores!, body.Notes?.Trim(), userId, body.Findings ?? [], AuditFindings.Open(body.Recommendations), ct))
             return ApiProblem.Conflict(ErrorCodes.InvalidRequest, "This run is not waiting for scores (already judged, or failed).");
         var done = (await AuditRuns.GetAsync(conn, runId, ct, tx))!;
         var e = await AuditRuns.AnnounceAsync(conn, tx, done, ct);
         await tx.CommitAsync(ct);
         await events.PublishAsync(e, ct);
         return TypedResults.Ok(done);
+    }
+
+    /// <summary>Applies a recommendation of a finished run: an action becomes a task assigned to the audited agent (once).</summary>
+    [Function("ApplyAuditRecommendation")]
+    [Caller(Caller.Person), Licensed(WorkspaceFrom.AuditRun)]
+    public Task<Results<Ok<AuditRunView>, ProblemHttpResult>> Apply(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/audits/{runId:guid}/recommendations/{recommendationId:guid}/apply")] HttpRequest req,
+        Guid runId, Guid recommendationId) => DecideAsync(req, runId, recommendationId, apply: true);
+
+    /// <summary>Dismisses a recommendation of a finished run.</summary>
+    [Function("DismissAuditRecommendation")]
+    [Caller(Caller.Person)]
+    public Task<Results<Ok<AuditRunView>, ProblemHttpResult>> Dismiss(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/audits/{runId:guid}/recommendations/{recommendationId:guid}/dismiss")] HttpRequest req,
+        Guid runId, Guid recommendationId) => DecideAsync(req, runId, recommendationId, apply: false);
+
+    private async Task<Results<Ok<AuditRunView>, ProblemHttpResult>> DecideAsync(HttpRequest req, Guid runId, Guid recommendationId, bool apply)
+    {
+        var ct = req.HttpContext.RequestAborted;
+        var userId = req.HttpContext.User.UserId();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var run = await AuditRuns.GetAsync(conn, runId, ct, tx, forUpdate: true);
+        var role = run is null ? null : await conn.QuerySingleOrDefaultAsync<string>(Cmd.For(MemberSql, new { run.WorkspaceId, userId }, ct, tx));
+        if (run is null || role is null || run.Recommendations.FirstOrDefault(r => r.Id == recommendationId) is not { } chosen)
+            return ApiProblem.NotFound(ErrorCodes.AuditNotFound, "Recommendation");
+        if (!Roles.CanWrite(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read audits but not act on them.");
+        if (chosen.Status != "open") return ApiProblem.Conflict(ErrorCodes.InvalidRequest, $"This recommendation was already {chosen.Status}.");
+        var published = new List<WorkspaceEvent>();
+        Core.Tasks.TaskDispatch.Sent? sent = null;
+        Guid? taskId = null;
+        if (apply)
+        {
+            var title = chosen.Text.Length <= 120 ? chosen.Text : chosen.Text[..117] + "…";
+            var (task, created, dispatched) = await Core.Tasks.TaskCreation.InsertAsync(conn, tx, new Core.Tasks.NewTask(run.WorkspaceId, $"Audit: {title}",
+                $"{chosen.Text}\n\nFrom the audit of {run.WindowStart:yyyy-MM-dd} to {run.WindowEnd:yyyy-MM-dd} (overall {run.Overall:0.##}, {run.Band}); " +
+                $"effort {chosen.Effort ?? "not given"}, expected lift {(chosen.ExpectedLift is { } l ? $"{l:0.#} points" : "not given")}.",
+                "todo", "medium", run.AgentUserId, null, null, null, null, ["audit"], userId), ct);
+            (taskId, sent) = (task.Id, dispatched);
+            published.Add(created);
+        }
+        var updated = run.Recommendations.Select(r => r.Id == recommendationId ? r with { Status = apply ? "applied" : "dismissed", TaskId = taskId } : r).ToList();
+        await AuditRuns.SaveRecommendationsAsync(conn, tx, runId, updated, ct);
+        var after = (await AuditRuns.GetAsync(conn, runId, ct, tx))!;
+        published.Add(await AuditRuns.AnnounceAsync(conn, tx, after, ct));
+        await tx.CommitAsync(ct);
+        await events.PublishAsync(published, ct);
+        if (sent is not null) await Core.Tasks.TaskDispatch.DeliverAsync([sent], bus, events, ct);
+        return TypedResults.Ok(after);
     }
 }

@@ -56,6 +56,9 @@ public enum WorkspaceFrom
 
     /// <summary>The workspace that claimed the calling agent's key.</summary>
     AgentKey,
+
+    /// <summary>The workspace of the route's audit {runId}.</summary>
+    AuditRun,
 }
 
 /// <summary>

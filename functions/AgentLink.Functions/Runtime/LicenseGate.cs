@@ -17,6 +17,7 @@ public sealed class LicenseGate(NpgsqlDataSource dataSource, IOptions<BillingOpt
     // The workspace, only when the caller belongs to it (a person as a member, an agent by its claim).
     private const string TaskSql = "select t.workspace_id from tasks t join memberships m on m.workspace_id = t.workspace_id and m.user_id = @userId where t.id = @id";
     private const string SkillSql = "select s.workspace_id from skills s join memberships m on m.workspace_id = s.workspace_id and m.user_id = @userId where s.id = @id";
+    private const string AuditSql = "select r.workspace_id from audit_runs r join memberships m on m.workspace_id = r.workspace_id and m.user_id = @userId where r.id = @id";
     private const string MemberSql = "select workspace_id from memberships where workspace_id = @id and user_id = @userId";
     private const string AgentSql = "select workspace_id from agent_registrations where id = @id";
     private const string InviteSql = "select workspace_id from invitations where token_hash = @hash";
@@ -48,6 +49,8 @@ public sealed class LicenseGate(NpgsqlDataSource dataSource, IOptions<BillingOpt
                 return Route("taskId") is { } t ? await One(TaskSql, new { id = t, userId }) : null;
             case WorkspaceFrom.Skill:
                 return Route("skillId") is { } s ? await One(SkillSql, new { id = s, userId }) : null;
+            case WorkspaceFrom.AuditRun:
+                return Route("runId") is { } r ? await One(AuditSql, new { id = r, userId }) : null;
             case WorkspaceFrom.AgentKey:
                 return await One(AgentSql, new { id = http.User.RegistrationId() });
             case WorkspaceFrom.Body:

@@ -61,8 +61,42 @@ public sealed class AuditRunTests(EmbeddedBrokerFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.TryAsync(HttpMethod.Post, $"/api/v1/audits/{runId}/scores", new { scores = All(90, DefaultNames) })).Status);
         Assert.Equal("running", (await viewer.GetOkAsync($"/api/v1/audits/{runId}")).GetProperty("status").GetString());
 
-        // 85 everywhere: healthy, the baseline.
-        var done = await team.Owner.PostOkAsync($"/api/v1/audits/{runId}/scores", new { scores = All(85, DefaultNames), notes = "Solid week." });
+        // Findings may only cite this run's criteria and evidence.
+        var (badFinding, findingProblem) = await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/audits/{runId}/scores", new
+        {
+            scores = All(85, DefaultNames),
+            findings = new[] { new { severity = "high", title = "Made up", description = "x", criterion = "Accuracy", evidence = new[] { Guid.NewGuid() } } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, badFinding);
+        Assert.True(findingProblem.GetProperty("errors").TryGetProperty("findings[0].evidence", out _));
+
+        // 85 everywhere: healthy, the baseline; a finding citing the rollback, two recommendations.
+        var done = await team.Owner.PostOkAsync($"/api/v1/audits/{runId}/scores", new
+        {
+            scores = All(85, DefaultNames), notes = "Solid week.",
+            findings = new[] { new { severity = "medium", title = "Rolled back a deploy", description = "The health check failed.", criterion = "Accuracy", evidence = new[] { evidence[1].GetProperty("id").GetGuid() } } },
+            recommendations = new object[]
+            {
+                new { kind = "action", text = "Run the health check before announcing a deploy", effort = "low", expectedLift = 5 },
+                new { kind = "observation", text = "Replies in threads are clear", effort = (string?)null, expectedLift = (double?)null },
+            },
+        });
+        Assert.Equal("Rolled back a deploy", done.GetProperty("findings")[0].GetProperty("title").GetString());
+        var recommendation = done.GetProperty("recommendations")[0];
+        Assert.Equal("open", recommendation.GetProperty("status").GetString());
+
+        // Applying the action makes a task for the agent, once; the other is dismissed.
+        var applied = await team.Owner.PostOkAsync($"/api/v1/audits/{runId}/recommendations/{recommendation.GetProperty("id").GetGuid()}/apply");
+        var taskId = applied.GetProperty("recommendations")[0].GetProperty("taskId").GetGuid();
+        var made = await team.Owner.GetOkAsync($"/api/v1/tasks/{taskId}");
+        Assert.Equal(("Audit: Run the health check before announcing a deploy", agent.UserId),
+            (made.GetProperty("task").GetProperty("title").GetString(), made.GetProperty("task").GetProperty("assignee").GetProperty("id").GetGuid()));
+        var dispatched = await TestAgent.NextAsync(agent.Tasks, e => e.Type == "task.assigned" && e.Data.GetProperty("task").GetProperty("id").GetGuid() == taskId);
+        Assert.Contains("audit", dispatched.Data.GetProperty("task").GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, (await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/audits/{runId}/recommendations/{recommendation.GetProperty("id").GetGuid()}/apply")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.TryAsync(HttpMethod.Post, $"/api/v1/audits/{runId}/recommendations/{done.GetProperty("recommendations")[1].GetProperty("id").GetGuid()}/dismiss")).Status);
+        var dismissed = await team.Owner.PostOkAsync($"/api/v1/audits/{runId}/recommendations/{done.GetProperty("recommendations")[1].GetProperty("id").GetGuid()}/dismiss");
+        Assert.Equal(["applied", "dismissed"], dismissed.GetProperty("recommendations").EnumerateArray().Select(r => r.GetProperty("status").GetString()));
         Assert.Equal(("done", 85.0, "healthy", true), (done.GetProperty("status").GetString(), done.GetProperty("overall").GetDouble(), done.GetProperty("band").GetString(), done.GetProperty("baseline").GetBoolean()));
         Assert.Equal(HttpStatusCode.Conflict, (await team.Owner.TryAsync(HttpMethod.Post, $"/api/v1/audits/{runId}/scores", new { scores = All(10, DefaultNames) })).Status);
 

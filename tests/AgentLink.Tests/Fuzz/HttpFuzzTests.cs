@@ -47,7 +47,7 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             ["sessionId"] = Guid.NewGuid().ToString(),
             ["taskId"] = task.ToString(),
             ["skillId"] = skill.ToString(), ["number"] = "1", ["agentUserId"] = Guid.NewGuid().ToString(),
-            ["attachmentId"] = Guid.NewGuid().ToString(), ["memoryId"] = Guid.NewGuid().ToString(), ["runId"] = Guid.NewGuid().ToString(),
+            ["attachmentId"] = Guid.NewGuid().ToString(), ["memoryId"] = Guid.NewGuid().ToString(), ["runId"] = Guid.NewGuid().ToString(), ["recommendationId"] = Guid.NewGuid().ToString(),
         };
         var callers = new Dictionary<Caller, (string Scheme, string Value)>
         {

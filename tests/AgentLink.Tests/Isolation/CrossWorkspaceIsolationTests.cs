@@ -81,6 +81,8 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("GET", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits"),
         new("GET", "/api/v1/audits/{runId}"),
         new("POST", "/api/v1/audits/{runId}/scores", new { scores = new[] { new { criterion = "Accuracy", score = 1 } } }),
+        new("POST", "/api/v1/audits/{runId}/recommendations/{recommendationId}/apply"),
+        new("POST", "/api/v1/audits/{runId}/recommendations/{recommendationId}/dismiss"),
         new("GET", "/api/v1/workspaces/{workspaceId}/billing"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/checkout"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/portal"),
@@ -105,7 +107,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
 
         foreach (var probe in Probes)
         {
-            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1").Replace("{agentUserId}", agentUserId.ToString()).Replace("{attachmentId}", attachmentId.ToString()).Replace("{memoryId}", memoryId.ToString()).Replace("{runId}", runId.ToString());
+            var path = Fill(probe.Template, team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId).Replace("{skillId}", skillId.ToString()).Replace("{number}", "1").Replace("{agentUserId}", agentUserId.ToString()).Replace("{attachmentId}", attachmentId.ToString()).Replace("{memoryId}", memoryId.ToString()).Replace("{runId}", runId.ToString()).Replace("{recommendationId}", Guid.NewGuid().ToString());
             var body = probe.Body is null ? null : Fill(System.Text.Json.JsonSerializer.Serialize(probe.Body), team.WorkspaceId, team.GeneralId, messageId, member.UserId, taskId)
                 .Replace("{skillId}", skillId.ToString()).Replace("{agentUserId}", agentUserId.ToString());
             var (status, problem) = await outsider.TryAsync(new HttpMethod(probe.Method), path, body);
@@ -141,7 +143,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
     public async Task Every_route_with_an_id_has_an_isolation_probe()
     {
         var routes = Stack.ApiServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId" or "skillId" or "attachmentId" or "memoryId" or "runId"))
+            .Where(e => e.RoutePattern.Parameters.Any(p => p.Name is "workspaceId" or "channelId" or "messageId" or "taskId" or "skillId" or "attachmentId" or "memoryId" or "runId" or "recommendationId"))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
                 $"{m} {System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!.TrimEnd('/'), ":guid", "")}"))
             .ToHashSet();

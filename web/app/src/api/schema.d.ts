@@ -364,6 +364,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audits/{runId}/recommendations/{recommendationId}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Applies a recommendation of a finished run: an action becomes a task assigned to the audited agent (once). */
+        post: operations["ApplyAuditRecommendation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audits/{runId}/recommendations/{recommendationId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismisses a recommendation of a finished run. */
+        post: operations["DismissAuditRecommendation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audits/{runId}/scores": {
         parameters: {
             query?: never;
@@ -1690,6 +1724,24 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             completedAt: string | null;
+            findings: {
+                severity: string;
+                title: string;
+                description: string | null;
+                criterion: string | null;
+                evidence: string[] | null;
+            }[];
+            recommendations: {
+                /** Format: uuid */
+                id: string;
+                kind: string;
+                text: string;
+                effort: string | null;
+                expectedLift: number | null;
+                status: string;
+                /** Format: uuid */
+                taskId: string | null;
+            }[];
         };
         AuditRunRoutesScoresRequest: {
             scores?: {
@@ -1698,6 +1750,19 @@ export interface components {
                 reasoning: string | null;
             }[] | null;
             notes?: string | null;
+            findings?: {
+                severity: string;
+                title: string;
+                description: string | null;
+                criterion: string | null;
+                evidence: string[] | null;
+            }[] | null;
+            recommendations?: {
+                kind: string | null;
+                text: string | null;
+                effort: string | null;
+                expectedLift: string | number | null;
+            }[] | null;
         };
         LoginRequest: {
             email?: string | null;
@@ -2199,6 +2264,27 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        UpdateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            result?: string | null;
+            archived?: boolean | null;
+            paused?: boolean | null;
+            clear?: string[] | null;
+        };
         GetTaskDetails: {
             task: {
                 /** Format: uuid */
@@ -2323,27 +2409,6 @@ export interface components {
                 createdAt: string;
             }[];
         };
-        UpdateTaskRequest: {
-            title?: string | null;
-            description?: string | null;
-            status?: string | null;
-            priority?: string | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: date-time */
-            dueAt?: string | null;
-            /** Format: date-time */
-            startAt?: string | null;
-            /** Format: uuid */
-            channelId?: string | null;
-            /** Format: uuid */
-            parentId?: string | null;
-            labels?: string[] | null;
-            result?: string | null;
-            archived?: boolean | null;
-            paused?: boolean | null;
-            clear?: string[] | null;
-        };
         CommentOnTaskRequest: {
             text?: string | null;
         };
@@ -2420,6 +2485,24 @@ export interface components {
                 createdAt: string;
                 /** Format: date-time */
                 completedAt: string | null;
+                findings: {
+                    severity: string;
+                    title: string;
+                    description: string | null;
+                    criterion: string | null;
+                    evidence: string[] | null;
+                }[];
+                recommendations: {
+                    /** Format: uuid */
+                    id: string;
+                    kind: string;
+                    text: string;
+                    effort: string | null;
+                    expectedLift: number | null;
+                    status: string;
+                    /** Format: uuid */
+                    taskId: string | null;
+                }[];
             }[];
         };
         AuditCriteriaRoutesCriteriaRequest: {
@@ -2653,6 +2736,26 @@ export interface components {
                 updatedAt: string;
             }[];
         };
+        CreateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            recurrence?: string | null;
+            timeZone?: string | null;
+            recurrenceCap?: string | number | null;
+        };
         ListTasksPage: {
             items: {
                 /** Format: uuid */
@@ -2706,26 +2809,6 @@ export interface components {
                 } | null;
             }[];
             nextAfter: number | null;
-        };
-        CreateTaskRequest: {
-            title?: string | null;
-            description?: string | null;
-            status?: string | null;
-            priority?: string | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: date-time */
-            dueAt?: string | null;
-            /** Format: date-time */
-            startAt?: string | null;
-            /** Format: uuid */
-            channelId?: string | null;
-            /** Format: uuid */
-            parentId?: string | null;
-            labels?: string[] | null;
-            recurrence?: string | null;
-            timeZone?: string | null;
-            recurrenceCap?: string | number | null;
         };
         BulkUpdateTasksRequest: {
             taskIds?: string[] | null;
@@ -3966,6 +4049,97 @@ export interface operations {
             header?: never;
             path: {
                 runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRunView"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApplyAuditRecommendation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+                recommendationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRunView"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The workspace is paused: trial over and no active subscription (license_paused, with billingUrl) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DismissAuditRecommendation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+                recommendationId: string;
             };
             cookie?: never;
         };
