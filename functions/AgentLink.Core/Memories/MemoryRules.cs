@@ -16,6 +16,14 @@ public static class MemoryRules
         return problems;
     }
 
+    /// <summary>The same for an agent's own write: it may only say conversation or dreaming (people and sharing make the others).</summary>
+    public static Dictionary<string, string> CheckAgentWrite(string? content, string? topic, string source, double? confidence, int maxContent)
+    {
+        var problems = Check(content, topic, source, confidence, maxContent);
+        if (source is MemorySources.Human or MemorySources.CrossAgent) problems.TryAdd("source", "An agent writes conversation or dreaming memories.");
+        return problems;
+    }
+
     /// <summary>A topic as stored: trimmed, lower-case, null when empty.</summary>
     public static string? Topic(string? topic) => string.IsNullOrWhiteSpace(topic) ? null : topic.Trim().ToLowerInvariant();
 }

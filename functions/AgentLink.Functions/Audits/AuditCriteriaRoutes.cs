@@ -12,8 +12,6 @@ public sealed class AuditCriteriaRoutes(NpgsqlDataSource dataSource, EventPublis
 {
     public sealed record CriteriaRequest(AuditCriterion[]? Criteria);
 
-    private const string AgentSql = "select exists (select 1 from remote_agents where user_id = @agentUserId and workspace_id = @workspaceId)";
-
     /// <summary>The workspace's rubric (the built-in defaults until someone edits it) and its history.</summary>
     [Function("GetWorkspaceAuditCriteria")]
     [Caller(Caller.Person), WorkspaceRole(Roles.Viewer)]
@@ -33,15 +31,15 @@ public sealed class AuditCriteriaRoutes(NpgsqlDataSource dataSource, EventPublis
     {
         var body = await req.ReadJsonAsync<CriteriaRequest>();
         if (AuditCriteria.Check(body.Criteria) is { Count: > 0 } problems) return Invalid(problems);
-        return Widen(await SaveAsync(req, workspaceId, null, AuditCriteria.Normalize(body.Criteria!), "edited"));
+        return await SaveAsync(req, workspaceId, null, AuditCriteria.Normalize(body.Criteria!), "edited") is { } rubric ? TypedResults.Ok(rubric) : RoleChanged();
     }
 
     /// <summary>Puts the built-in defaults back as the workspace's rubric (a new version).</summary>
     [Function("ResetWorkspaceAuditCriteria")]
     [Caller(Caller.Person), WorkspaceRole(Roles.Admin)]
-    public Task<Results<Ok<Rubric>, ProblemHttpResult>> ResetWorkspace(
+    public async Task<Results<Ok<Rubric>, ProblemHttpResult>> ResetWorkspace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/workspaces/{workspaceId:guid}/audits/criteria/reset")] HttpRequest req, Guid workspaceId) =>
-        SaveAsync(req, workspaceId, null, AuditCriteria.Defaults, "reset");
+        await SaveAsync(req, workspaceId, null, AuditCriteria.Defaults, "reset") is { } rubric ? TypedResults.Ok(rubric) : RoleChanged();
 
     /// <summary>The rubric an agent is audited against (its own override, else the workspace's, else the defaults: source says which) and the history of its overrides.</summary>
     [Function("GetAgentAuditCriteria")]
@@ -52,7 +50,7 @@ public sealed class AuditCriteriaRoutes(NpgsqlDataSource dataSource, EventPublis
     {
         var ct = req.HttpContext.RequestAborted;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (!await conn.ExecuteScalarAsync<bool>(Cmd.For(AgentSql, new { agentUserId, workspaceId }, ct))) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
+        if (!await WorkspaceAgents.ContainsAsync(conn, workspaceId, agentUserId, ct)) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         return TypedResults.Ok(await AuditRubrics.CurrentAsync(conn, workspaceId, agentUserId, ct));
     }
 
@@ -66,7 +64,7 @@ public sealed class AuditCriteriaRoutes(NpgsqlDataSource dataSource, EventPublis
         var body = await req.ReadJsonAsync<CriteriaRequest>();
         if (AuditCriteria.Check(body.Criteria) is { Count: > 0 } problems) return Invalid(problems);
         if (await MissingAgentAsync(req, workspaceId, agentUserId) is { } missing) return missing;
-        return Widen(await SaveAsync(req, workspaceId, agentUserId, AuditCriteria.Normalize(body.Criteria!), "edited"));
+        return await SaveAsync(req, workspaceId, agentUserId, AuditCriteria.Normalize(body.Criteria!), "edited") is { } rubric ? TypedResults.Ok(rubric) : RoleChanged();
     }
 
     /// <summary>The agent inherits the workspace's rubric again (its override ends; the history keeps it).</summary>
@@ -77,7 +75,7 @@ public sealed class AuditCriteriaRoutes(NpgsqlDataSource dataSource, EventPublis
         Guid workspaceId, Guid agentUserId)
     {
         if (await MissingAgentAsync(req, workspaceId, agentUserId) is { } missing) return missing;
-        return await SaveAsync(req, workspaceId, agentUserId, null, "inherited");
+        return await SaveAsync(req, workspaceId, agentUserId, null, "inherited") is { } rubric ? TypedResults.Ok(rubric) : RoleChanged();
     }
 
     /// <summary>Gives the agent the built-in defaults as its own rubric, whatever the workspace's.</summary>
@@ -88,15 +86,11 @@ public sealed class AuditCriteriaRoutes(NpgsqlDataSource dataSource, EventPublis
         Guid workspaceId, Guid agentUserId)
     {
         if (await MissingAgentAsync(req, workspaceId, agentUserId) is { } missing) return missing;
-        return await SaveAsync(req, workspaceId, agentUserId, AuditCriteria.Defaults, "reset");
+        return await SaveAsync(req, workspaceId, agentUserId, AuditCriteria.Defaults, "reset") is { } rubric ? TypedResults.Ok(rubric) : RoleChanged();
     }
 
-    private static Results<Ok<Rubric>, ValidationProblem, ProblemHttpResult> Widen(Results<Ok<Rubric>, ProblemHttpResult> saved) => saved.Result switch
-    {
-        Ok<Rubric> ok => ok,
-        ProblemHttpResult problem => problem,
-        _ => throw new InvalidOperationException("Unexpected result."),
-    };
+    private static ProblemHttpResult RoleChanged() =>
+        ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role changed meanwhile: only owners and admins change audit criteria.");
 
     private static ValidationProblem Invalid(Dictionary<string, string> problems) => ApiProblem.Invalid(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
 
@@ -104,19 +98,19 @@ public sealed class AuditCriteriaRoutes(NpgsqlDataSource dataSource, EventPublis
     {
         var ct = req.HttpContext.RequestAborted;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.ExecuteScalarAsync<bool>(Cmd.For(AgentSql, new { agentUserId, workspaceId }, ct)) ? null : ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
+        return await WorkspaceAgents.ContainsAsync(conn, workspaceId, agentUserId, ct) ? null : ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
     }
 
-    private async Task<Results<Ok<Rubric>, ProblemHttpResult>> SaveAsync(HttpRequest req, Guid workspaceId, Guid? agentUserId, IReadOnlyList<AuditCriterion>? criteria, string change)
+    /// <summary>The new version and the rubric after it; null when the caller's standing changed since the gate checked it.</summary>
+    private async Task<Rubric?> SaveAsync(HttpRequest req, Guid workspaceId, Guid? agentUserId, IReadOnlyList<AuditCriterion>? criteria, string change)
     {
         var ct = req.HttpContext.RequestAborted;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        if (await AuditRubrics.SaveAsync(conn, tx, workspaceId, agentUserId, criteria, change, req.HttpContext.User.UserId(), ct) is not { } saved)
-            return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Your role changed meanwhile: only owners and admins change audit criteria.");
+        if (await AuditRubrics.SaveAsync(conn, tx, workspaceId, agentUserId, criteria, change, req.HttpContext.User.UserId(), ct) is not { } saved) return null;
         var rubric = await AuditRubrics.CurrentAsync(conn, workspaceId, agentUserId, ct, tx);
         await tx.CommitAsync(ct);
         await events.PublishAsync(saved.Event, ct);
-        return TypedResults.Ok(rubric);
+        return rubric;
     }
 }

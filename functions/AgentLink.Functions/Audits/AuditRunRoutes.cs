@@ -16,8 +16,6 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
 
     public sealed record AgentAudits(string Band, double? Overall, double? Delta, IReadOnlyList<AuditRunView> Runs);
 
-    private const string AgentSql = "select exists (select 1 from remote_agents where user_id = @agentUserId and workspace_id = @workspaceId)";
-
     private static readonly Dictionary<string, TimeSpan> Windows = new() { ["24h"] = TimeSpan.FromHours(24), ["7d"] = TimeSpan.FromDays(7), ["30d"] = TimeSpan.FromDays(30) };
 
     /// <summary>
@@ -48,7 +46,7 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
         else return ApiProblem.Invalid("window", "One of: 24h, 7d, 30d, custom.");
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (!await conn.ExecuteScalarAsync<bool>(Cmd.For(AgentSql, new { agentUserId, workspaceId }, ct))) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
+        if (!await WorkspaceAgents.ContainsAsync(conn, workspaceId, agentUserId, ct)) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         await using var tx = await conn.BeginTransactionAsync(ct);
         // A person's run waits for their scores: it is running from the start.
         var run = await AuditRuns.CreateAsync(conn, tx, workspaceId, agentUserId, judge, from, to, "running", req.HttpContext.User.UserId(), ct);
@@ -67,7 +65,7 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
     {
         var ct = req.HttpContext.RequestAborted;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (!await conn.ExecuteScalarAsync<bool>(Cmd.For(AgentSql, new { agentUserId, workspaceId }, ct))) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
+        if (!await WorkspaceAgents.ContainsAsync(conn, workspaceId, agentUserId, ct)) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         var runs = await AuditRuns.ListAsync(conn, agentUserId, ct);
         var latest = runs.Where(r => r.Status == "done").MaxBy(r => r.CompletedAt);
         return TypedResults.Ok(new AgentAudits(latest?.Band ?? AuditScoring.Unaudited, latest?.Overall, latest?.Delta, runs));

@@ -106,13 +106,17 @@ public sealed class AttachmentUploads(NpgsqlDataSource dataSource, BlobStore blo
         if (size > limit || size > row.Size)
             return await RefuseAsync(conn, row, StatusCodes.Status413PayloadTooLarge, ErrorCodes.FileTooLarge,
                 size > limit ? $"The file is larger than {Megabytes(limit)}, this workspace's limit." : $"The file has {size} bytes, more than the {row.Size} declared.", ct);
-        var sniffed = ContentSniffer.Sniff(await blobs.ReadHeadAsync(row.BlobName, ContentSniffer.HeadBytes, ct), row.ClaimedType, row.Name);
+        // A claimed image small enough for a thumbnail is read once, whole; anything else only as far as sniffing needs.
+        var thumbnailable = size <= blobs.Options.ThumbnailMaxSourceBytes;
+        var whole = thumbnailable && row.ClaimedType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) ? await blobs.ReadAllAsync(row.BlobName, ct) : null;
+        var head = whole ?? await blobs.ReadHeadAsync(row.BlobName, ContentSniffer.HeadBytes, ct);
+        var sniffed = ContentSniffer.Sniff(head.AsSpan(0, Math.Min(head.Length, ContentSniffer.HeadBytes)), row.ClaimedType, row.Name);
         if (sniffed.Contradicts)
             return await RefuseAsync(conn, row, StatusCodes.Status400BadRequest, ErrorCodes.ContentTypeMismatch,
                 $"The file's bytes are {sniffed.ContentType}, not the {row.ClaimedType} it claims to be.", ct);
 
-        var thumb = sniffed.Kind == "image" && size <= blobs.Options.ThumbnailMaxSourceBytes
-            ? await thumbnails.MakeAsync(row.BlobName, ct) : null;
+        var thumb = sniffed.Kind == "image" && thumbnailable
+            ? await thumbnails.MakeAsync(row.BlobName, whole ?? await blobs.ReadAllAsync(row.BlobName, ct), ct) : null;
         await conn.ExecuteAsync(Cmd.For(ReadySql, new
         {
             // Shown inline only with a thumbnail: an image too large or too broken to make one is a file card.

@@ -8,10 +8,9 @@ public sealed class Thumbnails(BlobStore blobs, ILogger<Thumbnails> logger)
 {
     public sealed record Made(int Width, int Height);
 
-    /// <summary>The original's size, once its thumbnail is stored; null when the bytes do not decode as an image.</summary>
-    public async Task<Made?> MakeAsync(string blobName, CancellationToken ct)
+    /// <summary>The original's size, once the thumbnail of its bytes is stored beside it; null when they do not decode as an image.</summary>
+    public async Task<Made?> MakeAsync(string blobName, byte[] bytes, CancellationToken ct)
     {
-        var bytes = await blobs.ReadAllAsync(blobName, ct);
         var jpeg = Render(bytes, blobs.Options.ThumbnailSize, out var width, out var height);
         if (jpeg is null)
         {

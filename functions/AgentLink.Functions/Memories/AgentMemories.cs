@@ -24,8 +24,7 @@ public sealed class AgentMemories(NpgsqlDataSource dataSource, MemoryStore memor
         var body = await req.ReadJsonAsync<WriteRequest>();
         var ct = req.HttpContext.RequestAborted;
         var source = body.Source ?? MemorySources.Conversation;
-        var problems = MemoryRules.Check(body.Content, body.Topic, source, body.Confidence, memories.Options.MaxContentLength);
-        if (source is MemorySources.Human or MemorySources.CrossAgent) problems.TryAdd("source", "An agent writes conversation or dreaming memories.");
+        var problems = MemoryRules.CheckAgentWrite(body.Content, body.Topic, source, body.Confidence, memories.Options.MaxContentLength);
         if (problems.Count > 0) return ApiProblem.Invalid(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
         if (await AgentAsync(req, agentId, ct) is not { } agent) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         var written = await memories.WriteAsync(new MemoryStore.Write(agent.WorkspaceId, agent.UserId, body.Content!.Trim(), MemoryRules.Topic(body.Topic),

@@ -16,8 +16,6 @@ public sealed class PersonMemories(NpgsqlDataSource dataSource, MemoryStore memo
 
     public sealed record AgentMemoryView(IReadOnlyList<MemoryView> Memories, IReadOnlyList<MemoryHit>? Hits, IReadOnlyList<TopicCount> Topics, int LearnedToday);
 
-    private const string AgentSql = "select exists (select 1 from remote_agents where user_id = @agentUserId and workspace_id = @workspaceId)";
-
     private const string TopicsSql = """
         select topic, count(*)::int as count from agent_memories where agent_user_id = @agentUserId
         group by topic order by count(*) desc, topic nulls last limit 50
@@ -41,7 +39,7 @@ public sealed class PersonMemories(NpgsqlDataSource dataSource, MemoryStore memo
         if (source is not null && !MemorySources.All.Contains(source)) return ApiProblem.Invalid("source", $"One of: {string.Join(", ", MemorySources.All)}.");
         var topic = MemoryRules.Topic(req.Query["topic"]);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (!await conn.ExecuteScalarAsync<bool>(Cmd.For(AgentSql, new { agentUserId, workspaceId }, ct))) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
+        if (!await WorkspaceAgents.ContainsAsync(conn, workspaceId, agentUserId, ct)) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         var hits = q.Length > 0 ? await memories.SearchAsync(workspaceId, agentUserId, q, topic, 20, ct) : null;
         var list = hits is null ? await MemoryQuery.ListAsync(conn, agentUserId, MemoryQuery.Pinned(req), topic, source, ct) : [];
         var topics = (await conn.QueryAsync<TopicCount>(Cmd.For(TopicsSql, new { agentUserId }, ct))).ToList();
@@ -61,7 +59,7 @@ public sealed class PersonMemories(NpgsqlDataSource dataSource, MemoryStore memo
         var problems = MemoryRules.Check(body.Content, body.Topic, null, body.Confidence, memories.Options.MaxContentLength);
         if (problems.Count > 0) return ApiProblem.Invalid(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
         await using (var conn = await dataSource.OpenConnectionAsync(ct))
-            if (!await conn.ExecuteScalarAsync<bool>(Cmd.For(AgentSql, new { agentUserId, workspaceId }, ct))) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
+            if (!await WorkspaceAgents.ContainsAsync(conn, workspaceId, agentUserId, ct)) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         var written = await memories.WriteAsync(new MemoryStore.Write(workspaceId, agentUserId, body.Content!.Trim(), MemoryRules.Topic(body.Topic),
             MemorySources.Human, body.Confidence ?? 1, req.HttpContext.User.UserId()), ct);
         await events.PublishAsync(written.Event, ct);
@@ -142,8 +140,6 @@ public sealed class PersonMemories(NpgsqlDataSource dataSource, MemoryStore memo
         return TypedResults.NoContent();
     }
 
-    private const string TargetSql = "select exists (select 1 from remote_agents where user_id = @agentUserId and workspace_id = @workspaceId)";
-
     /// <summary>Shares a memory with another agent of the workspace: it gets its own copy (source cross-agent), found by its searches.</summary>
     [Function("ShareMemory")]
     [Caller(Caller.Person), JsonBody(typeof(ShareRequest))]
@@ -157,7 +153,7 @@ public sealed class PersonMemories(NpgsqlDataSource dataSource, MemoryStore memo
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var (found, problem) = await WritableAsync(conn, memoryId, userId, "share", ct);
         if (problem is not null) return problem;
-        if (target == found!.AgentUserId || !await conn.ExecuteScalarAsync<bool>(Cmd.For(TargetSql, new { agentUserId = target, found.WorkspaceId }, ct)))
+        if (target == found!.AgentUserId || !await WorkspaceAgents.ContainsAsync(conn, found.WorkspaceId, target, ct))
             return ApiProblem.Invalid("agentUserId", "Another agent of this workspace.");
         var written = await memories.WriteAsync(new MemoryStore.Write(found.WorkspaceId, target, found.Content, found.Topic, MemorySources.CrossAgent,
             found.Confidence, userId, found.Id), ct);

@@ -17,7 +17,6 @@ public sealed class SkillAssignments(NpgsqlDataSource dataSource, EventPublisher
         select s.workspace_id, s.slug, m.role from skills s
         join memberships m on m.workspace_id = s.workspace_id and m.user_id = @userId where s.id = @skillId
         """;
-    private const string AgentSql = "select exists (select 1 from remote_agents where user_id = @agentUserId and workspace_id = @workspaceId)";
     private const string ListSql = """
         select a.agent_user_id, u.name as agent_name, a.version, a.status, a.error, a.assigned_at, a.delivered_at
         from skill_assignments a join users u on u.id = a.agent_user_id where a.skill_id = @skillId order by lower(u.name)
@@ -41,7 +40,7 @@ public sealed class SkillAssignments(NpgsqlDataSource dataSource, EventPublisher
         if (await conn.QuerySingleOrDefaultAsync<SkillRow>(Cmd.For(SkillSql, new { skillId, userId }, ct, tx)) is not { } skill)
             return ApiProblem.NotFound(ErrorCodes.SkillNotFound, "Skill");
         if (!Roles.CanWrite(skill.Role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read skills but not assign them.");
-        if (!await conn.ExecuteScalarAsync<bool>(Cmd.For(AgentSql, new { agentUserId, skill.WorkspaceId }, ct, tx)))
+        if (!await WorkspaceAgents.ContainsAsync(conn, skill.WorkspaceId, agentUserId, ct, tx))
             return ApiProblem.Invalid("agentUserId", "Not an agent of this workspace.");
         await SkillDelivery.SendAsync(conn, tx, skillId, agentUserId, userId, SkillDelivery.InlineLimit(mqtt.Value), $"{req.Scheme}://{req.Host}", ct);
         var view = (await conn.QueryAsync<AssignmentView>(Cmd.For(ListSql, new { skillId }, ct, tx))).Single(a => a.AgentUserId == agentUserId);

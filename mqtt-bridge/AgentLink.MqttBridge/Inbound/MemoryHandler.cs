@@ -26,8 +26,7 @@ public sealed class MemoryHandler(NpgsqlDataSource dataSource, MemoryStore memor
         var topic = Text(data, "topic");
         var source = Text(data, "source") ?? MemorySources.Conversation;
         double? confidence = data.TryGetProperty("confidence", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : null;
-        var problems = MemoryRules.Check(content, topic, source, confidence, memories.Options.MaxContentLength);
-        if (source is MemorySources.Human or MemorySources.CrossAgent) problems.TryAdd("source", "An agent writes conversation or dreaming memories.");
+        var problems = MemoryRules.CheckAgentWrite(content, topic, source, confidence, memories.Options.MaxContentLength);
         if (data.TryGetProperty("confidence", out var cc) && cc.ValueKind is not (JsonValueKind.Number or JsonValueKind.Null)) problems.TryAdd("confidence", "A number from 0 to 1.");
         if (problems.Count > 0) return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, string.Join(" ", problems.Select(p => $"data.{p.Key}: {p.Value}")), id);
 

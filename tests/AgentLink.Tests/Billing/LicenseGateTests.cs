@@ -88,12 +88,8 @@ public sealed class LicenseGateTests(BillingStackFixture fixture) : IClassFixtur
         // A subscription (from Stripe's webhook) lifts the pause: the same calls go through, the due notice goes out.
         var sub = $"sub_{Guid.NewGuid():N}";
         var body = StripeStub.Event($"evt_{Guid.NewGuid():N}", "customer.subscription.created", StripeStub.Subscription(sub, "active", team.WorkspaceId), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        using (var http = new HttpClient { BaseAddress = new Uri(Stack.WebUrl) })
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/billing/stripe/webhook") { Content = new StringContent(body) })
-        {
-            request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeStub.Sign(body, BillingStackFixture.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
-        }
+        using (var delivered = await StripeStub.DeliverAsync(Stack.WebUrl, body))
+            Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
         Assert.Equal("active", (await team.Owner.GetOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/billing")).GetProperty("license").GetString());
         await team.Owner.OkAsync(HttpMethod.Patch, $"/api/v1/tasks/{task}", new { priority = "high" });
         await agent.NewClient().ConnectAsync();

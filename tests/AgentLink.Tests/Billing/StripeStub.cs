@@ -85,6 +85,15 @@ public sealed class StripeStub : IAsyncDisposable
         + ",\"livemode\":false,\"pending_webhooks\":1,\"request\":{\"id\":null,\"idempotency_key\":null},\"type\":\"" + type
         + "\",\"data\":{\"object\":" + objectJson + "}}";
 
+    /// <summary>Posts an event to the stack's webhook as Stripe would, signed now with the fixture's secret unless a signature is given.</summary>
+    public static async Task<HttpResponseMessage> DeliverAsync(string webUrl, string body, string? signature = null)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(webUrl) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/billing/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", signature ?? Sign(body, BillingStackFixture.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        return await http.SendAsync(request);
+    }
+
     /// <summary>The Stripe-Signature header Stripe would send for this body, signed at <paramref name="timestamp"/>.</summary>
     public static string Sign(string body, string secret, long timestamp)
     {

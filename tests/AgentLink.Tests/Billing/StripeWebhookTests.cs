@@ -14,10 +14,7 @@ public sealed class StripeWebhookTests(BillingStackFixture fixture) : IClassFixt
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> DeliverAsync(string body, string? signature = null)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(Stack.WebUrl) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/billing/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", signature ?? StripeStub.Sign(body, BillingStackFixture.WebhookSecret, Now));
-        using var response = await http.SendAsync(request);
+        using var response = await StripeStub.DeliverAsync(Stack.WebUrl, body, signature);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }

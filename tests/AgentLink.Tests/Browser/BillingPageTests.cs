@@ -37,12 +37,8 @@ public sealed class BillingPageTests(BillingStackFixture fixture) : BrowserTest,
         // Stripe tells us the subscription is active: the member's banner goes away without a reload.
         var body = StripeStub.Event($"evt_{Guid.NewGuid():N}", "customer.subscription.created",
             StripeStub.Subscription($"sub_{Guid.NewGuid():N}", "active", team.WorkspaceId), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        using (var http = new HttpClient { BaseAddress = new Uri(Stack.WebUrl) })
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/billing/stripe/webhook") { Content = new StringContent(body) })
-        {
-            request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeStub.Sign(body, BillingStackFixture.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-            (await http.SendAsync(request)).EnsureSuccessStatusCode();
-        }
+        using (var delivered = await StripeStub.DeliverAsync(Stack.WebUrl, body))
+            delivered.EnsureSuccessStatusCode();
         await Assertions.Expect(members.GetByTestId("billing-banner")).ToHaveCountAsync(0);
         await members.GetByTestId("billing-open").ClickAsync();
         await Assertions.Expect(members.GetByTestId("billing-status")).ToHaveTextAsync("Active");

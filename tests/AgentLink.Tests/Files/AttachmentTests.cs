@@ -28,10 +28,7 @@ public sealed class AttachmentTests(RedisStackFixture fixture) : IClassFixture<R
     {
         var ticket = await who.PostOkAsync($"/api/v1/channels/{channelId}/attachments", new { name, size = declared ?? bytes.Length, contentType = type });
         var id = ticket.GetProperty("attachment").GetProperty("id").GetGuid();
-        using var put = new HttpRequestMessage(HttpMethod.Put, ticket.GetProperty("uploadUrl").GetString()) { Content = new ByteArrayContent(bytes) };
-        put.Headers.Add("x-ms-blob-type", "BlockBlob");
-        using var stored = await Blob.SendAsync(put);
-        Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        await BlobUpload.PutAsync(ticket, bytes);
         return await who.TryAsync(HttpMethod.Post, $"/api/v1/attachments/{id}/confirm");
     }
 

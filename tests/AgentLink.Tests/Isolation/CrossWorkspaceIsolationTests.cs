@@ -168,12 +168,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
     {
         var bytes = "top secret"u8.ToArray();
         var ticket = await team.Owner.PostOkAsync($"/api/v1/channels/{team.GeneralId}/attachments", new { name = "secret.txt", size = bytes.Length, contentType = "text/plain" });
-        using (var http = new HttpClient())
-        using (var put = new HttpRequestMessage(HttpMethod.Put, ticket.GetProperty("uploadUrl").GetString()) { Content = new ByteArrayContent(bytes) })
-        {
-            put.Headers.Add("x-ms-blob-type", "BlockBlob");
-            (await http.SendAsync(put)).EnsureSuccessStatusCode();
-        }
+        await BlobUpload.PutAsync(ticket, bytes);
         var id = ticket.GetProperty("attachment").GetProperty("id").GetGuid();
         await team.Owner.PostOkAsync($"/api/v1/attachments/{id}/confirm");
         await team.Owner.PostOkAsync($"/api/v1/channels/{team.GeneralId}/messages", new { text = "the file", attachmentIds = new[] { id } });
