@@ -110,6 +110,12 @@ public sealed class AgentLinkClient : IAsyncDisposable
     /// </summary>
     public event Func<InboxEnvelope, Task>? SkillReceived;
 
+    /// <summary>
+    /// An audit to judge, for an agent marked as auditor (<c>audit.request</c>): another agent's work over a window,
+    /// the rubric's enabled criteria and the evidence. Answer with <see cref="SendAuditResultAsync"/>.
+    /// </summary>
+    public event Func<AuditRequest, Task>? AuditRequested;
+
     /// <summary>The platform refused something this agent sent.</summary>
     public event Func<AgentError, Task>? ErrorReceived;
 
@@ -260,6 +266,19 @@ public sealed class AgentLinkClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Answers an audit.request (audit.result): a score 0..100 with reasoning for every criterion it listed, and optionally
+    /// notes, findings citing the request's evidence ids, and recommendations. Returns once recorded; a result that does
+    /// not fit the run is refused (an error envelope, and with the embedded broker an exception here).
+    /// </summary>
+    public async Task<Guid> SendAuditResultAsync(AuditResult result, CancellationToken ct = default)
+    {
+        var id = Guid.CreateVersion7();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { id, type = "audit.result", data = result }, Json.Options);
+        await PublishReliablyAsync(_agent.Topics.Outbox, payload, ct);
+        return id;
+    }
+
     /// <summary>Tells the platform a skill.assigned envelope was received and applied: its delivery becomes 'delivered'.</summary>
     public async Task AcknowledgeSkillAsync(Guid skillId, Guid envelopeId, CancellationToken ct = default)
     {
@@ -381,6 +400,10 @@ public sealed class AgentLinkClient : IAsyncDisposable
         else if (envelope.Type.StartsWith("skill.", StringComparison.Ordinal))
         {
             if (SkillReceived is { } onSkill) await onSkill(envelope);
+        }
+        else if (envelope.Type == "audit.request")
+        {
+            if (AuditRequested is { } onAudit && envelope.Data.Deserialize<AuditRequest>(Json.Options) is { } request) await onAudit(request);
         }
         else if (MessageReceived is { } onMessage)
         {

@@ -80,3 +80,26 @@ public sealed record AgentTask(Guid Id, Guid WorkspaceId, string Key, string Tit
 
 /// <summary>The series a recurring task belongs to: its rule (rate(...) or cron) and time zone, this instance's number, the cap.</summary>
 public sealed record AgentTaskRecurrence(string Rule, string TimeZone, int Occurrence, int Cap, bool Paused);
+
+/// <summary>An audit for an auditor agent to judge: whose work, over which window, against which criteria, on what evidence.</summary>
+public sealed record AuditRequest(Guid RunId, AuditedAgent Agent, AuditWindow Window, AuditRequestCriterion[] Criteria, AuditEvidence[] Evidence, string? Answer);
+
+public sealed record AuditedAgent(Guid UserId, string Name);
+
+public sealed record AuditWindow(DateTime From, DateTime To);
+
+public sealed record AuditRequestCriterion(string Name, string Prompt, int Weight);
+
+/// <summary>One piece of evidence: kind message, reply or task; cite its Id in findings.</summary>
+public sealed record AuditEvidence(string Kind, Guid Id, Guid? ChannelId, Guid? ParentId, string Text, DateTime At);
+
+/// <summary>An auditor's judgement: one score per criterion of the request, and what it found and recommends.</summary>
+public sealed record AuditResult(Guid RunId, AuditScore[] Scores, string? Notes = null, AuditFinding[]? Findings = null, AuditRecommendation[]? Recommendations = null);
+
+public sealed record AuditScore(string Criterion, int Score, string? Reasoning = null);
+
+/// <summary>severity: critical, high, medium, low or info; Evidence: ids from the request's evidence.</summary>
+public sealed record AuditFinding(string Severity, string Title, string? Description = null, string? Criterion = null, Guid[]? Evidence = null);
+
+/// <summary>kind: action (becomes a task when a person applies it), observation or file_change; effort: low, medium or high.</summary>
+public sealed record AuditRecommendation(string Kind, string Text, string? Effort = null, double? ExpectedLift = null);

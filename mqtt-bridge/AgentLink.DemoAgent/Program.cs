@@ -124,6 +124,25 @@ client.SkillReceived += async envelope =>
     await client.AcknowledgeSkillAsync(skillId, envelope.Id, stop.Token);
 };
 brain.Skills = () => skills.Values.Order().ToList();
+// Audits: when the workspace marks this agent as an auditor, it judges other agents' runs (rule-based, see DemoAuditor).
+client.AuditRequested += async request =>
+{
+    await client.SetStatusAsync("busy");
+    try
+    {
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(options.WorkSeconds, 1)), stop.Token);
+        await client.SendAuditResultAsync(DemoAuditor.Judge(request), stop.Token);
+        Console.WriteLine($"demo-agent: judged the audit of {request.Agent.Name} ({request.Evidence.Length} items of evidence)");
+    }
+    catch (Exception ex) when (ex is AgentLinkException or OperationCanceledException)
+    {
+        if (!stop.IsCancellationRequested) Console.Error.WriteLine($"demo-agent: audit of {request.Agent.Name}: {ex.Message}");
+    }
+    finally
+    {
+        try { await client.SetStatusAsync("online"); } catch (Exception) { /* stopping */ }
+    }
+};
 client.ErrorReceived += error =>
 {
     Console.Error.WriteLine($"demo-agent: the platform refused a message: {error.Code}: {error.Reason}");

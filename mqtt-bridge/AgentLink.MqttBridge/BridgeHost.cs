@@ -38,6 +38,7 @@ public static class BridgeHost
         services.AddSingleton<TaskUpdateHandler>();
         services.AddSingleton<SkillAckHandler>();
         services.AddSingleton<MemoryHandler>();
+        services.AddSingleton<AuditResultHandler>();
         services.AddSingleton<AgentLink.Core.Tasks.TaskChanges>();
         services.AddSingleton<AgentPresence>();
         services.AddSingleton<OutboxDispatcher>();

@@ -35,6 +35,9 @@ public static class InboxTypes
 
     /// <summary>The answer to a memory.search: data {refId, correlationId, results}. Ephemeral, like error.</summary>
     public const string MemoryResults = "memory.results";
+
+    /// <summary>To an auditor agent: judge another agent's run. data: {runId, agent {userId, name}, window {from, to}, criteria, evidence, answer}.</summary>
+    public const string AuditRequest = "audit.request";
 }
 
 /// <summary>What an agent publishes on its outbox.</summary>
@@ -54,6 +57,9 @@ public static class OutboxTypes
 
     /// <summary>Search own memories: {query, topic?, limit?, correlationId?}; answered with memory.results on the inbox.</summary>
     public const string MemorySearch = "memory.search";
+
+    /// <summary>An auditor agent's judgement of a run it was sent: {runId, scores: [{criterion, score, reasoning?}], notes?, findings?, recommendations?}.</summary>
+    public const string AuditResult = "audit.result";
 }
 
 /// <summary>Why the platform refused what an agent sent; stable, like the HTTP error codes.</summary>
@@ -72,6 +78,12 @@ public static class AgentErrorCodes
     public const string NotAssignee = "not_assignee";
 
     public const string TaskNotFound = "task_not_found";
+
+    /// <summary>audit.result for a run that does not exist, or was not sent to this agent.</summary>
+    public const string AuditNotFound = "audit_not_found";
+
+    /// <summary>audit.result for a run that is no longer waiting for one (judged, failed or timed out).</summary>
+    public const string AuditClosed = "audit_closed";
 
     /// <summary>A string holds a NUL (\u0000) character, which cannot be stored.</summary>
     public const string InvalidText = "invalid_text";

@@ -14,7 +14,7 @@ public sealed record AuditRunView(
     Guid Id, Guid WorkspaceId, Guid AgentUserId, string Judge, DateTime WindowStart, DateTime WindowEnd, string Status, string? Failure,
     IReadOnlyList<AuditCriterion> Criteria, string CriteriaSource, int CriteriaVersion, IReadOnlyList<Evidence> Evidence,
     IReadOnlyList<CriterionScore>? Scores, double? Overall, string? Band, double? Delta, bool Baseline, string? Notes, DateTime CreatedAt, DateTime? CompletedAt,
-    IReadOnlyList<Finding> Findings, IReadOnlyList<Recommendation> Recommendations);
+    IReadOnlyList<Finding> Findings, IReadOnlyList<Recommendation> Recommendations, Guid? AuditorUserId, bool Scheduled, DateTime? StartedAt, JudgeTrace? Trace);
 
 public static class AuditRuns
 {
@@ -37,20 +37,22 @@ public static class AuditRuns
         (await conn.QueryAsync<Evidence>(Cmd.For(EvidenceSql, new { workspaceId, agentUserId, from, to, max = MaxEvidence }, ct, tx))).ToList();
 
     private const string InsertSql = """
-        insert into audit_runs (id, workspace_id, agent_user_id, judge, window_start, window_end, status, criteria, criteria_source, criteria_version, evidence, requested_by)
-        values (@id, @workspaceId, @agentUserId, @judge, @from, @to, @status, @criteria::jsonb, @source, @version, @evidence::jsonb, @requestedBy)
+        insert into audit_runs (id, workspace_id, agent_user_id, judge, window_start, window_end, status, criteria, criteria_source, criteria_version, evidence,
+                                requested_by, auditor_user_id, scheduled, started_at)
+        values (@id, @workspaceId, @agentUserId, @judge, @from, @to, @status, @criteria::jsonb, @source, @version, @evidence::jsonb,
+                @requestedBy, @auditorUserId, @scheduled, case when @status = 'running' then now() end)
         """;
 
     /// <summary>Starts a run: the rubric in force and the evidence are copied into it now, once.</summary>
     public static async Task<AuditRunView> CreateAsync(IDbConnection conn, IDbTransaction tx, Guid workspaceId, Guid agentUserId, string judge, DateTime from, DateTime to,
-        string status, Guid? requestedBy, CancellationToken ct)
+        string status, Guid? requestedBy, CancellationToken ct, Guid? auditorUserId = null, bool scheduled = false)
     {
         var rubric = await AuditRubrics.CurrentAsync(conn, workspaceId, agentUserId, ct, tx);
         var evidence = await EvidenceAsync(conn, workspaceId, agentUserId, from, to, ct, tx);
         var id = Guid.CreateVersion7();
         await conn.ExecuteAsync(Cmd.For(InsertSql, new
         {
-            id, workspaceId, agentUserId, judge, from, to, status, source = rubric.Source, version = rubric.Version, requestedBy,
+            id, workspaceId, agentUserId, judge, from, to, status, source = rubric.Source, version = rubric.Version, requestedBy, auditorUserId, scheduled,
             criteria = JsonSerializer.Serialize(rubric.Criteria, JsonSerializerOptions.Web), evidence = JsonSerializer.Serialize(evidence, JsonSerializerOptions.Web),
         }, ct, tx));
         return (await GetAsync(conn, id, ct, tx))!;
@@ -59,25 +61,30 @@ public static class AuditRuns
     private const string SelectSql = """
         select id, workspace_id, agent_user_id, judge, window_start, window_end, status, failure, criteria::text as criteria, criteria_source, criteria_version,
                evidence::text as evidence, scores::text as scores, overall, band, delta, baseline, notes, created_at, completed_at,
-               findings::text as findings, recommendations::text as recommendations
-        from audit_runs
+               findings::text as findings, recommendations::text as recommendations, auditor_user_id, scheduled, started_at
         """;
+
+    private const string FromSql = " from audit_runs";
 
     private sealed record Row(Guid Id, Guid WorkspaceId, Guid AgentUserId, string Judge, DateTime WindowStart, DateTime WindowEnd, string Status, string? Failure,
         string Criteria, string CriteriaSource, int CriteriaVersion, string Evidence, string? Scores, double? Overall, string? Band, double? Delta, bool Baseline,
-        string? Notes, DateTime CreatedAt, DateTime? CompletedAt, string Findings, string Recommendations)
+        string? Notes, DateTime CreatedAt, DateTime? CompletedAt, string Findings, string Recommendations, Guid? AuditorUserId, bool Scheduled, DateTime? StartedAt,
+        string? Trace)
     {
         public AuditRunView ToView() => new(Id, WorkspaceId, AgentUserId, Judge, WindowStart, WindowEnd, Status, Failure,
             AuditRubrics.Parse(Criteria)!, CriteriaSource, CriteriaVersion, JsonSerializer.Deserialize<List<Evidence>>(Evidence, JsonSerializerOptions.Web)!,
             Scores is null ? null : JsonSerializer.Deserialize<List<CriterionScore>>(Scores, JsonSerializerOptions.Web), Overall, Band, Delta, Baseline, Notes, CreatedAt, CompletedAt,
-            JsonSerializer.Deserialize<List<Finding>>(Findings, JsonSerializerOptions.Web)!, JsonSerializer.Deserialize<List<Recommendation>>(Recommendations, JsonSerializerOptions.Web)!);
+            JsonSerializer.Deserialize<List<Finding>>(Findings, JsonSerializerOptions.Web)!, JsonSerializer.Deserialize<List<Recommendation>>(Recommendations, JsonSerializerOptions.Web)!,
+            AuditorUserId, Scheduled, StartedAt, Trace is null ? null : JsonSerializer.Deserialize<JudgeTrace>(Trace, JsonSerializerOptions.Web));
     }
 
     public static async Task<AuditRunView?> GetAsync(IDbConnection conn, Guid runId, CancellationToken ct, IDbTransaction? tx = null, bool forUpdate = false) =>
-        (await conn.QuerySingleOrDefaultAsync<Row>(Cmd.For(SelectSql + " where id = @runId" + (forUpdate ? " for update" : ""), new { runId }, ct, tx)))?.ToView();
+        (await conn.QuerySingleOrDefaultAsync<Row>(Cmd.For(SelectSql + ", judge_trace::text as trace" + FromSql + " where id = @runId" + (forUpdate ? " for update" : ""),
+            new { runId }, ct, tx)))?.ToView();
 
     public static async Task<IReadOnlyList<AuditRunView>> ListAsync(IDbConnection conn, Guid agentUserId, CancellationToken ct) =>
-        (await conn.QueryAsync<Row>(Cmd.For(SelectSql + " where agent_user_id = @agentUserId order by created_at desc limit 50", new { agentUserId }, ct))).Select(r => r.ToView()).ToList();
+        (await conn.QueryAsync<Row>(Cmd.For(SelectSql + ", null::text as trace" + FromSql + " where agent_user_id = @agentUserId order by created_at desc limit 50",
+            new { agentUserId }, ct))).Select(r => r.ToView()).ToList();
 
     private const string PreviousSql = """
         select overall from audit_runs where agent_user_id = @agentUserId and status = 'done' and id <> @runId

@@ -73,6 +73,15 @@ public static class HostDefaults
             .ValidateOnStart();
         services.TryAddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>, Memories.MiniLmEmbeddings>();
         services.AddSingleton<Memories.MemoryStore>();
+        // Audits: judges' time limits, the key LLM API keys are sealed with, and the LLM judge's client.
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section))
+            .Validate(o => o.AgentJudgeTimeoutMinutes > 0 && o.LlmJudgeTimeoutMinutes > 0 && o.LlmCallTimeoutSeconds > 0 && o.EvidenceCharsInPrompt >= 100,
+                "AgentLink:Audits: the timeouts must be positive and EvidenceCharsInPrompt at least 100.")
+            .ValidateOnStart();
+        services.AddOptions<SecretOptions>().Bind(configuration.GetSection(SecretOptions.Section));
+        services.AddSingleton<Security.SecretBox>();
+        services.TryAddSingleton<Audits.IJudgeChatClients, Audits.OpenAiJudgeChatClients>();
+        services.AddSingleton<Audits.LlmJudge>();
         services.AddSingleton<Files.AttachmentLinks>();
         services.AddAgentLinkData(configuration);
         services.AddAgentLinkBus(configuration);

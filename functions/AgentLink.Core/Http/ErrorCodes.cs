@@ -68,4 +68,7 @@ public static class ErrorCodes
 
     public const string MemoryNotFound = "memory_not_found";
     public const string AuditNotFound = "audit_not_found";
+
+    /// <summary>The workspace's chosen judge cannot judge yet: no LLM endpoint and model, or no auditor agent.</summary>
+    public const string JudgeNotConfigured = "judge_not_configured";
 }

@@ -1,26 +1,26 @@
 using AgentLink.Core.Audits;
+using AgentLink.Core.Agents;
 using AgentLink.Core.Events;
 
 namespace AgentLink.Functions.Audits;
 
 /// <summary>
-/// Audit runs: start one for an agent over a window (its rubric and evidence are copied into the run),
-/// read them, and, when a person judges, record the scores. The LLM and auditor-agent judges are not
-/// there yet (issue "Agent work, part 2").
+/// Audit runs: start one for an agent over a window (its rubric and evidence are copied into the run), read
+/// them, and, when a person judges, record the scores. An LLM-judged run is queued for JudgeQueuedAudits; an
+/// agent-judged one goes to an auditor agent as audit.request, answered by audit.result over MQTT.
 /// </summary>
 public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher events, IEventBus bus, TimeProvider clock)
 {
-    public sealed record StartRequest(string? Judge, string? Window, DateTime? From, DateTime? To);
+    public sealed record StartRequest(string? Judge, string? Window, DateTime? From, DateTime? To, Guid? AuditorUserId);
 
     public sealed record ScoresRequest(CriterionScore[]? Scores, string? Notes, Finding[]? Findings, RecommendationInput[]? Recommendations);
 
-    public sealed record AgentAudits(string Band, double? Overall, double? Delta, IReadOnlyList<AuditRunView> Runs);
-
-    private static readonly Dictionary<string, TimeSpan> Windows = new() { ["24h"] = TimeSpan.FromHours(24), ["7d"] = TimeSpan.FromDays(7), ["30d"] = TimeSpan.FromDays(30) };
+    public sealed record AgentAudits(string Band, double? Overall, double? Delta, IReadOnlyList<AuditRunView> Runs, AuditSchedules.ScheduleView? Schedule);
 
     /// <summary>
-    /// Audits an agent over the last 24h, 7d or 30d, or a custom window (from, to). judge: person (a person
-    /// fills the scores in). The run keeps a snapshot of the rubric in force and of the evidence.
+    /// Audits an agent over the last 24h, 7d or 30d, or a custom window (from, to). judge: person (a person fills
+    /// the scores in), llm (the workspace's model, queued), agent (an auditor agent: auditorUserId, or the first
+    /// one); the workspace's chosen judge when left out. The run keeps a snapshot of the rubric and the evidence.
     /// </summary>
     [Function("StartAudit")]
     [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(StartRequest)), Licensed(WorkspaceFrom.Route)]
@@ -31,10 +31,7 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
         var body = await req.ReadJsonAsync<StartRequest>();
         var ct = req.HttpContext.RequestAborted;
         var now = clock.GetUtcNow().UtcDateTime;
-        var judge = body.Judge ?? "person";
-        if (judge is "llm" or "agent")
-            return ApiProblem.Invalid("judge", "Only person is available yet; the LLM and auditor-agent judges come with the rest of audits.");
-        if (judge != "person") return ApiProblem.Invalid("judge", "One of: person, llm, agent.");
+        if (body.Judge is { } j && !AuditSettings.Judges.Contains(j)) return ApiProblem.Invalid("judge", "One of: person, llm, agent.");
         DateTime from, to;
         if (body.Window is "custom")
         {
@@ -42,18 +39,18 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
                 return ApiProblem.Invalid("window", "A custom window needs from < to, not in the future, at most a year long.");
             (from, to) = (f.ToUniversalTime(), t.ToUniversalTime());
         }
-        else if (Windows.TryGetValue(body.Window ?? "7d", out var span)) (from, to) = (now - span, now);
+        else if (AuditWindows.Span(body.Window ?? "7d") is { } span) (from, to) = (now - span, now);
         else return ApiProblem.Invalid("window", "One of: 24h, 7d, 30d, custom.");
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         if (!await WorkspaceAgents.ContainsAsync(conn, workspaceId, agentUserId, ct)) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         await using var tx = await conn.BeginTransactionAsync(ct);
-        // A person's run waits for their scores: it is running from the start.
-        var run = await AuditRuns.CreateAsync(conn, tx, workspaceId, agentUserId, judge, from, to, "running", req.HttpContext.User.UserId(), ct);
-        var e = await AuditRuns.AnnounceAsync(conn, tx, run, ct);
+        var started = await AuditStarts.StartAsync(conn, tx, workspaceId, agentUserId, body.Judge, from, to, req.HttpContext.User.UserId(), body.AuditorUserId, false, ct);
+        if (started.Problem is { } problem) return ApiProblem.Conflict(ErrorCodes.JudgeNotConfigured, problem);
         await tx.CommitAsync(ct);
-        await events.PublishAsync(e, ct);
-        return TypedResults.Created($"/api/v1/audits/{run.Id}", run);
+        await events.PublishAsync(started.Event!, ct);
+        if (started.Run!.AuditorUserId is { } auditor) await AgentOutbox.SignalAsync(bus, [auditor]);
+        return TypedResults.Created($"/api/v1/audits/{started.Run.Id}", started.Run);
     }
 
     /// <summary>An agent's score card: its band (unaudited before its first finished run), the latest score and change, and its runs, newest first.</summary>
@@ -68,7 +65,37 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
         if (!await WorkspaceAgents.ContainsAsync(conn, workspaceId, agentUserId, ct)) return ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent");
         var runs = await AuditRuns.ListAsync(conn, agentUserId, ct);
         var latest = runs.Where(r => r.Status == "done").MaxBy(r => r.CompletedAt);
-        return TypedResults.Ok(new AgentAudits(latest?.Band ?? AuditScoring.Unaudited, latest?.Overall, latest?.Delta, runs));
+        return TypedResults.Ok(new AgentAudits(latest?.Band ?? AuditScoring.Unaudited, latest?.Overall, latest?.Delta, runs, await AuditSchedules.GetAsync(conn, agentUserId, ct)));
+    }
+
+    public sealed record ScoreCard(Guid AgentUserId, string Name, bool Auditor, string Band, double? Overall, double? Delta, double[] Trend, DateTime? LastRunAt,
+        string? Cadence, DateTime? NextRunAt);
+
+    // Each agent's last ten finished runs (oldest first, for the trend line) and its schedule.
+    private const string ScoreCardsSql = """
+        select ra.user_id as agent_user_id, u.name, ra.auditor,
+               coalesce(last.band, 'unaudited') as band, last.overall, last.delta,
+               coalesce((select array_agg(t.overall order by t.completed_at)
+                         from (select overall, completed_at from audit_runs r where r.agent_user_id = ra.user_id and r.status = 'done'
+                               order by completed_at desc limit 10) t), '{}') as trend,
+               last.completed_at as last_run_at, s.cadence, s.next_run_at
+        from remote_agents ra join users u on u.id = ra.user_id
+        left join lateral (select band, overall, delta, completed_at from audit_runs r where r.agent_user_id = ra.user_id and r.status = 'done'
+                           order by completed_at desc limit 1) last on true
+        left join audit_schedules s on s.agent_user_id = ra.user_id
+        where ra.workspace_id = @workspaceId
+        order by u.name, ra.user_id
+        """;
+
+    /// <summary>Every agent's score card: band (unaudited before a first run), latest score and change, the trend of its last ten runs, its schedule.</summary>
+    [Function("ListAuditScoreCards")]
+    [Caller(Caller.Person), WorkspaceRole(Roles.Viewer)]
+    public async Task<Ok<ScoreCard[]>> ScoreCards(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}/audits")] HttpRequest req, Guid workspaceId)
+    {
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return TypedResults.Ok((await conn.QueryAsync<ScoreCard>(Cmd.For(ScoreCardsSql, new { workspaceId }, ct))).ToArray());
     }
 
     private const string MemberSql = "select role from memberships where workspace_id = @workspaceId and user_id = @userId";
@@ -103,16 +130,13 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
         if (run is null || role is null) return ApiProblem.NotFound(ErrorCodes.AuditNotFound, "Audit");
         if (!Roles.CanWrite(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read audits but not judge them.");
         if (run.Judge != "person") return ApiProblem.Conflict(ErrorCodes.InvalidRequest, $"This run is judged by {run.Judge}, not by a person.");
-        if (AuditScoring.Check(run.Criteria, body.Scores) is { Count: > 0 } problems) return ApiProblem.Invalid(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
-        if (body.Notes is { Length: > 10_000 }) return ApiProblem.Invalid("notes", "At most 10 000 characters.");
-        if (AuditFindings.Check(run, body.Findings, body.Recommendations) is { Count: > 0 } found) return ApiProblem.Invalid(found.ToDictionary(p => p.Key, p => new[] { p.Value }));
-        if (!await AuditRuns.CompleteAsync(conn, tx, run, body.Scores!, body.Notes?.Trim(), userId, body.Findings ?? [], AuditFindings.Open(body.Recommendations), ct))
+        var judgement = new Judgement(body.Scores, body.Notes, body.Findings, body.Recommendations);
+        if (Judgements.Check(run, judgement) is { Count: > 0 } problems) return ApiProblem.Invalid(problems.ToDictionary(p => p.Key, p => new[] { p.Value }));
+        if (await Judgements.CompleteAsync(conn, tx, run, judgement, userId, ct) is not { } done)
             return ApiProblem.Conflict(ErrorCodes.InvalidRequest, "This run is not waiting for scores (already judged, or failed).");
-        var done = (await AuditRuns.GetAsync(conn, runId, ct, tx))!;
-        var e = await AuditRuns.AnnounceAsync(conn, tx, done, ct);
         await tx.CommitAsync(ct);
-        await events.PublishAsync(e, ct);
-        return TypedResults.Ok(done);
+        await events.PublishAsync(done.Event, ct);
+        return TypedResults.Ok(done.Run);
     }
 
     /// <summary>Applies a recommendation of a finished run: an action becomes a task assigned to the audited agent (once).</summary>

@@ -13,6 +13,8 @@ public static class TimerSchedules
     public const string TaskDeadlines = "%AgentLink:Timers:TaskDeadlines%";
     public const string SkillDeliveryOffline = "%AgentLink:Timers:SkillDeliveryOffline%";
     public const string AttachmentCollection = "%AgentLink:Timers:AttachmentCollection%";
+    public const string AuditJudging = "%AgentLink:Timers:AuditJudging%";
+    public const string AuditSchedules = "%AgentLink:Timers:AuditSchedules%";
 
     /// <summary>Six-field NCRONTAB (seconds first), UTC.</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
@@ -28,5 +30,9 @@ public static class TimerSchedules
         ["AgentLink:Timers:SkillDeliveryOffline"] = "0 * * * * *",
         // Blobs of deleted messages' files, and of uploads never posted, are removed within this.
         ["AgentLink:Timers:AttachmentCollection"] = "0 */5 * * * *",
+        // LLM-judged runs start within this of being queued; judges that never answer fail here too.
+        ["AgentLink:Timers:AuditJudging"] = "*/5 * * * * *",
+        // Scheduled audits start within a minute of their time.
+        ["AgentLink:Timers:AuditSchedules"] = "0 * * * * *",
     };
 }

@@ -24,7 +24,7 @@ namespace AgentLink.MqttBridge.Inbound;
 public sealed class AgentMessageHandler(
     NpgsqlDataSource dataSource, WorkspaceWriter writer, IEventBus bus, AgentRateLimiter rateLimiter, AgentTopics topics,
     IAgentTransport transport, IOptions<MqttOptions> mqtt, IOptions<ChatLimits> limits, TaskUpdateHandler tasks,
-    SkillAckHandler skills, MemoryHandler memories, AttachmentLinks links, ILogger<AgentMessageHandler> logger)
+    SkillAckHandler skills, MemoryHandler memories, AuditResultHandler audits, AttachmentLinks links, ILogger<AgentMessageHandler> logger)
 {
     private sealed record PostRequest(Guid ChannelId, string Text, Guid? ParentId, Guid[] AttachmentIds);
 
@@ -116,6 +116,7 @@ public sealed class AgentMessageHandler(
             return await tasks.HandleAsync(agent, id, data, ct);
         }
         if (type == OutboxTypes.SkillAck) return await skills.HandleAsync(agent, id, data, ct);
+        if (type == OutboxTypes.AuditResult) return await audits.HandleAsync(agent, id, data, ct);
         if (type is OutboxTypes.MemoryWrite or OutboxTypes.MemorySearch)
         {
             if (!rateLimiter.TryTake(agent.UserId))
@@ -125,7 +126,7 @@ public sealed class AgentMessageHandler(
         }
         if (type != OutboxTypes.MessagePost)
             return InboundOutcome.Refuse(AgentErrorCodes.UnknownType,
-                $"Unknown type '{type}'; known: {OutboxTypes.MessagePost}, {OutboxTypes.TaskUpdate}, {OutboxTypes.SkillAck}, {OutboxTypes.MemoryWrite}, {OutboxTypes.MemorySearch}.", id);
+                $"Unknown type '{type}'; known: {OutboxTypes.MessagePost}, {OutboxTypes.TaskUpdate}, {OutboxTypes.SkillAck}, {OutboxTypes.MemoryWrite}, {OutboxTypes.MemorySearch}, {OutboxTypes.AuditResult}.", id);
         var (read, problem) = ReadPost(data);
         if (read is not { } post) return InboundOutcome.Refuse(AgentErrorCodes.ValidationFailed, problem, id);
         if (!rateLimiter.TryTake(agent.UserId))
