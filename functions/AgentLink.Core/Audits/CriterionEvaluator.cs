@@ -7,7 +7,8 @@ using Microsoft.Extensions.AI.Evaluation;
 namespace AgentLink.Core.Audits;
 
 /// <summary>What the model answers for one criterion: its reasoning first (so the score follows from it), then the score, findings and recommendations.</summary>
-public sealed record CriterionVerdict(string? Reasoning, int Score, List<VerdictFinding>? Findings, List<VerdictRecommendation>? Recommendations);
+public sealed record CriterionVerdict(string? Reasoning, [property: System.Text.Json.Serialization.JsonRequired] int Score,
+    List<VerdictFinding>? Findings, List<VerdictRecommendation>? Recommendations);
 
 public sealed record VerdictFinding(string? Severity, string? Title, string? Description, List<string>? Evidence);
 

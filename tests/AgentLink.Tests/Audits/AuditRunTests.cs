@@ -115,8 +115,8 @@ public sealed class AuditRunTests(EmbeddedBrokerFixture fixture) : IClassFixture
         var card = await viewer.GetOkAsync(path);
         Assert.Equal(("critical", 2), (card.GetProperty("band").GetString(), card.GetProperty("runs").GetArrayLength()));
 
-        // Judges not built yet say so; another workspace sees nothing.
-        Assert.Equal(HttpStatusCode.BadRequest, (await team.Owner.TryAsync(HttpMethod.Post, path, new { judge = "llm" })).Status);
+        // An unknown judge is refused; another workspace sees nothing.
+        Assert.Equal(HttpStatusCode.BadRequest, (await team.Owner.TryAsync(HttpMethod.Post, path, new { judge = "oracle" })).Status);
         var outsider = (await Scenario.TeamAsync(Stack, "Outsider")).Owner;
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.TryAsync(HttpMethod.Get, $"/api/v1/audits/{runId}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.TryAsync(HttpMethod.Post, $"/api/v1/audits/{runId}/scores", new { scores = All(1, DefaultNames) })).Status);

@@ -37,6 +37,9 @@ public sealed class TestAgent : IAsyncDisposable
     /// <summary>Task and skill envelopes together, in the order they arrived.</summary>
     public Channel<InboxEnvelope> Work { get; } = Channel.CreateUnbounded<InboxEnvelope>();
 
+    /// <summary>audit.request envelopes (when the agent is marked as an auditor).</summary>
+    public Channel<AuditRequest> Audits { get; } = Channel.CreateUnbounded<AuditRequest>();
+
     public static async Task<TestAgent> OnboardAsync(
         AppStack stack, Scenario.Team team, string agentId = "helper", string name = "Helper", bool connect = true, AgentLinkClientOptions? options = null)
     {
@@ -59,6 +62,7 @@ public sealed class TestAgent : IAsyncDisposable
         client.ErrorReceived += e => { Errors.Writer.TryWrite(e); return Task.CompletedTask; };
         client.TaskReceived += e => { Tasks.Writer.TryWrite(e); Work.Writer.TryWrite(e); return Task.CompletedTask; };
         client.SkillReceived += e => { Skills.Writer.TryWrite(e); Work.Writer.TryWrite(e); return Task.CompletedTask; };
+        client.AuditRequested += r => { Audits.Writer.TryWrite(r); return Task.CompletedTask; };
         _clients.Add(client);
         Client = client;
         return client;
