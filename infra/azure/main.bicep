@@ -69,6 +69,8 @@ param timerSchedules object = {
   TaskDeadlines: '*/15 * * * * *'
   SkillDeliveryOffline: '0 * * * * *'
   AttachmentCollection: '0 */5 * * * *'
+  AuditJudging: '*/5 * * * * *'
+  AuditSchedules: '0 * * * * *'
 }
 
 var suffix = uniqueString(resourceGroup().id, environmentName)

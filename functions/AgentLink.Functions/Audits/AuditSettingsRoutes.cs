@@ -34,8 +34,8 @@ public sealed class AuditSettingsRoutes(NpgsqlDataSource dataSource, SecretBox s
         var body = await req.ReadJsonAsync<SettingsRequest>();
         var ct = req.HttpContext.RequestAborted;
         var problems = new Dictionary<string, string[]>();
-        var judge = body.Judge ?? "person";
-        if (!AuditSettings.Judges.Contains(judge)) problems["judge"] = ["One of: person, llm, agent."];
+        var judge = body.Judge ?? "";
+        if (!AuditSettings.Judges.Contains(judge)) problems["judge"] = ["Required: person, llm or agent."];
         var endpoint = string.IsNullOrWhiteSpace(body.LlmEndpoint) ? null : body.LlmEndpoint.Trim();
         if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || endpoint.Length > 500))
             problems["llmEndpoint"] = ["An http(s) URL of an OpenAI-compatible API, such as https://api.openai.com/v1 or http://localhost:11434/v1."];

@@ -143,7 +143,8 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             (select count(*) from sessions), (select coalesce(sum(last_seq), 0) from workspaces), (select count(*) from tasks),
             (select count(*) from task_comments), (select count(*) from task_activity), (select count(*) from skill_versions), (select count(*) from skill_assignments),
             (select count(*) from attachments), (select count(*) from workspace_subscriptions), (select count(*) from stripe_events),
-            (select count(*) from agent_memories), (select count(*) from audit_criteria_versions), (select count(*) from audit_runs))
+            (select count(*) from agent_memories), (select count(*) from audit_criteria_versions), (select count(*) from audit_runs),
+            (select count(*) from audit_settings), (select count(*) from audit_schedules), (select count(*) from remote_agents where auditor))
         """);
 
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]

@@ -1080,7 +1080,7 @@ export interface paths {
         /** An agent's score card: its band (unaudited before its first finished run), the latest score and change, and its runs, newest first. */
         get: operations["ListAudits"];
         put?: never;
-        /** Audits an agent over the last 24h, 7d or 30d, or a custom window (from, to). judge: person (a person fills the scores in). The run keeps a snapshot of the rubric in force and of the evidence. */
+        /** Audits an agent over the last 24h, 7d or 30d, or a custom window (from, to). judge: person (a person fills the scores in), llm (the workspace's model, queued), agent (an auditor agent: auditorUserId, or the first one); the workspace's chosen judge when left out. The run keeps a snapshot of the rubric and the evidence. */
         post: operations["StartAudit"];
         delete?: never;
         options?: never;
@@ -1140,6 +1140,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["SetAuditSchedule"];
+        post?: never;
+        delete: operations["DeleteAuditSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/memories": {
         parameters: {
             query?: never;
@@ -1152,6 +1168,23 @@ export interface paths {
         put?: never;
         /** A person adds a memory for an agent (source human); a near-duplicate updates the existing one. */
         post: operations["AddMemory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/audits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every agent's score card: band (unaudited before a first run), latest score and change, the trend of its last ten runs, its schedule. */
+        get: operations["ListAuditScoreCards"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1187,6 +1220,22 @@ export interface paths {
         put?: never;
         /** Puts the built-in defaults back as the workspace's rubric (a new version). */
         post: operations["ResetWorkspaceAuditCriteria"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/audits/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetAuditSettings"];
+        put: operations["SetAuditSettings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1742,6 +1791,24 @@ export interface components {
                 /** Format: uuid */
                 taskId: string | null;
             }[];
+            /** Format: uuid */
+            auditorUserId: string | null;
+            scheduled: boolean;
+            /** Format: date-time */
+            startedAt: string | null;
+            trace: {
+                model: string;
+                endpoint: string;
+                evidenceIds: string[];
+                calls: {
+                    criterion: string;
+                    promptSha256: string;
+                    prompt: string;
+                    rawAnswer: string;
+                    seconds: number;
+                    dropped: string[];
+                }[];
+            } | null;
         };
         AuditRunRoutesScoresRequest: {
             scores?: {
@@ -1797,6 +1864,10 @@ export interface components {
             type: string;
             outcome: string;
         };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
+        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -1820,10 +1891,6 @@ export interface components {
                 name: string;
                 kind: string;
             } | null;
-        };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
         };
         PersonUploadsRequest: {
             name?: string | null;
@@ -2019,15 +2086,15 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        UpdateProfileRequest: {
-            name?: string | null;
-        };
         UserView: {
             /** Format: uuid */
             id: string;
             email: string | null;
             name: string;
             kind: string;
+        };
+        UpdateProfileRequest: {
+            name?: string | null;
         };
         PersonMemoriesEditRequest: {
             content?: string | null;
@@ -2264,27 +2331,6 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        UpdateTaskRequest: {
-            title?: string | null;
-            description?: string | null;
-            status?: string | null;
-            priority?: string | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: date-time */
-            dueAt?: string | null;
-            /** Format: date-time */
-            startAt?: string | null;
-            /** Format: uuid */
-            channelId?: string | null;
-            /** Format: uuid */
-            parentId?: string | null;
-            labels?: string[] | null;
-            result?: string | null;
-            archived?: boolean | null;
-            paused?: boolean | null;
-            clear?: string[] | null;
-        };
         GetTaskDetails: {
             task: {
                 /** Format: uuid */
@@ -2409,6 +2455,27 @@ export interface components {
                 createdAt: string;
             }[];
         };
+        UpdateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            result?: string | null;
+            archived?: boolean | null;
+            paused?: boolean | null;
+            clear?: string[] | null;
+        };
         CommentOnTaskRequest: {
             text?: string | null;
         };
@@ -2432,6 +2499,8 @@ export interface components {
             from?: string | null;
             /** Format: date-time */
             to?: string | null;
+            /** Format: uuid */
+            auditorUserId?: string | null;
         };
         AuditRunRoutesAgentAudits: {
             band: string;
@@ -2503,7 +2572,34 @@ export interface components {
                     /** Format: uuid */
                     taskId: string | null;
                 }[];
+                /** Format: uuid */
+                auditorUserId: string | null;
+                scheduled: boolean;
+                /** Format: date-time */
+                startedAt: string | null;
+                trace: {
+                    model: string;
+                    endpoint: string;
+                    evidenceIds: string[];
+                    calls: {
+                        criterion: string;
+                        promptSha256: string;
+                        prompt: string;
+                        rawAnswer: string;
+                        seconds: number;
+                        dropped: string[];
+                    }[];
+                } | null;
             }[];
+            schedule: {
+                cadence: string;
+                judge: string | null;
+                window: string;
+                /** Format: date-time */
+                nextRunAt: string | null;
+                /** Format: uuid */
+                lastRunId: string | null;
+            } | null;
         };
         AuditCriteriaRoutesCriteriaRequest: {
             criteria?: {
@@ -2537,6 +2633,22 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
             }[];
+        };
+        AuditScheduleRoutesScheduleRequest: {
+            cadence?: string | null;
+            window?: string | null;
+            judge?: string | null;
+            /** Format: date-time */
+            firstRunAt?: string | null;
+        };
+        AuditSchedulesScheduleView: {
+            cadence: string;
+            judge: string | null;
+            window: string;
+            /** Format: date-time */
+            nextRunAt: string | null;
+            /** Format: uuid */
+            lastRunId: string | null;
         };
         PersonMemoriesAddRequest: {
             content?: string | null;
@@ -2592,6 +2704,24 @@ export interface components {
                 count: number;
             }[];
             learnedToday: number;
+        };
+        AuditSettingsRoutesSettingsRequest: {
+            judge?: string | null;
+            llmEndpoint?: string | null;
+            llmModel?: string | null;
+            apiKey?: string | null;
+            auditorAgentIds?: string[] | null;
+            paused?: boolean | null;
+        };
+        AuditSettingsView: {
+            judge: string;
+            llmEndpoint: string | null;
+            llmModel: string | null;
+            llmKeySet: boolean;
+            auditorAgentIds: string[];
+            paused: boolean;
+            /** Format: date-time */
+            updatedAt: string | null;
         };
         WorkspaceBillingBillingView: {
             enabled: boolean;
@@ -2693,6 +2823,27 @@ export interface components {
                 }[];
             }[];
         };
+        ListSkillsResult: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                workspaceId: string;
+                name: string;
+                description: string;
+                version: string | null;
+                license: string | null;
+                metadata: unknown;
+                latestVersion: number;
+                contentHash: string;
+                body: string;
+                content: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
         ImportSkillRequest: {
             content?: string | null;
         };
@@ -2714,27 +2865,6 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-        };
-        ListSkillsResult: {
-            items: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                workspaceId: string;
-                name: string;
-                description: string;
-                version: string | null;
-                license: string | null;
-                metadata: unknown;
-                latestVersion: number;
-                contentHash: string;
-                body: string;
-                content: string;
-                /** Format: date-time */
-                createdAt: string;
-                /** Format: date-time */
-                updatedAt: string;
-            }[];
         };
         CreateTaskRequest: {
             title?: string | null;
@@ -7044,6 +7174,144 @@ export interface operations {
             };
         };
     };
+    SetAuditSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                agentUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditScheduleRoutesScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSchedulesScheduleView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteAuditSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                agentUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListMemories: {
         parameters: {
             query?: {
@@ -7193,6 +7461,69 @@ export interface operations {
             };
             /** @description A problem with a stable code */
             "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAuditScoreCards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        agentUserId: string;
+                        name: string;
+                        auditor: boolean;
+                        band: string;
+                        overall: number | null;
+                        delta: number | null;
+                        trend: number[];
+                        /** Format: date-time */
+                        lastRunAt: string | null;
+                        cadence: string | null;
+                        /** Format: date-time */
+                        nextRunAt: string | null;
+                    }[];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7380,6 +7711,126 @@ export interface operations {
             };
             /** @description A problem with a stable code */
             "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAuditSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSettingsView"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SetAuditSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditSettingsRoutesSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSettingsView"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
