@@ -37,6 +37,7 @@ export function App() {
     case "workspace": return <WorkspaceScreen key={route.workspaceId} me={me} workspaceId={route.workspaceId} channelId={route.channelId} onSignOut={signOut} onProfile={setMe} />;
     case "skills": return <WorkspaceScreen key={route.workspaceId} me={me} workspaceId={route.workspaceId} skills={{ skillId: route.skillId }} onSignOut={signOut} onProfile={setMe} />;
     case "memories": return <WorkspaceScreen key={route.workspaceId} me={me} workspaceId={route.workspaceId} memoriesOf={route.agentUserId} onSignOut={signOut} onProfile={setMe} />;
+    case "audits": return <WorkspaceScreen key={route.workspaceId} me={me} workspaceId={route.workspaceId} audits={route.view} onSignOut={signOut} onProfile={setMe} />;
     case "billing": return <WorkspaceScreen key={route.workspaceId} me={me} workspaceId={route.workspaceId} billing onSignOut={signOut} onProfile={setMe} />;
     case "tasks": return <WorkspaceScreen key={route.workspaceId} me={me} workspaceId={route.workspaceId} tasks={{ taskId: route.taskId }} onSignOut={signOut} onProfile={setMe} />;
     case "invite": return <InvitePage token={route.token} />;

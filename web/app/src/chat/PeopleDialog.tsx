@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, describe, unwrap, type Invite } from "../api/client";
 import { ago } from "../lib/messages";
-import { memoriesPath } from "../lib/routes";
+import { auditsPath, memoriesPath } from "../lib/routes";
 import { navigate } from "../router";
 import { useWorkspace } from "./context";
 import { Dialog } from "./Dialog";
@@ -91,7 +91,8 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
               <td>{a.status === "offline" ? (a.lastSeen ? `last seen ${ago(a.lastSeen)}` : "never connected") : a.status}
                 <div className="muted" data-testid="agent-open-tasks">{(openTasks.get(a.userId) ?? []).length === 0 ? "no open tasks"
                   : `${openTasks.get(a.userId)!.length} open: ${openTasks.get(a.userId)!.slice(0, 3).join("; ")}${openTasks.get(a.userId)!.length > 3 ? "…" : ""}`}</div>
-                <button type="button" className="link" data-testid="agent-memories" onClick={() => { onClose(); navigate(memoriesPath(workspace.id, a.userId)); }}>Memories</button></td>
+                <button type="button" className="link" data-testid="agent-memories" onClick={() => { onClose(); navigate(memoriesPath(workspace.id, a.userId)); }}>Memories</button>{" · "}
+                <button type="button" className="link" data-testid="agent-audits" onClick={() => { onClose(); navigate(auditsPath(workspace.id, { page: "agent", agentUserId: a.userId })); }}>Audits</button></td>
               <td>{isAdmin && <RemoveButton confirming={removing === a.userId} name={a.name} onAsk={() => setRemoving(a.userId)} onConfirm={() => remove(a.userId)} />}</td>
             </tr>
           ))}

@@ -25,6 +25,8 @@ interface Props {
   tasksOpen: boolean;
   onSkills: () => void;
   skillsOpen: boolean;
+  onAudits: () => void;
+  auditsOpen: boolean;
   /** Only when billing is on (the cloud service). */
   onBilling?: () => void;
   billingOpen: boolean;
@@ -77,6 +79,7 @@ export function Sidebar(p: Props) {
       <button type="button" className="link" data-testid="threads-open" onClick={p.onThreads}>Threads</button>
       <button type="button" className={`link${p.tasksOpen ? " current" : ""}`} aria-current={p.tasksOpen ? "page" : undefined} data-testid="tasks-open" onClick={p.onTasks}>Tasks</button>
       <button type="button" className={`link${p.skillsOpen ? " current" : ""}`} aria-current={p.skillsOpen ? "page" : undefined} data-testid="skills-open" onClick={p.onSkills}>Skills</button>
+      <button type="button" className={`link${p.auditsOpen ? " current" : ""}`} aria-current={p.auditsOpen ? "page" : undefined} data-testid="audits-open" onClick={p.onAudits}>Audits</button>
       {p.onBilling && <button type="button" className={`link${p.billingOpen ? " current" : ""}`} aria-current={p.billingOpen ? "page" : undefined} data-testid="billing-open" onClick={p.onBilling}>Billing</button>}
       <h2 id="channels-heading">Channels</h2>
       <ul aria-labelledby="channels-heading">{p.channels.filter((c) => c.type === "channel").map(item)}</ul>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiError, describe, unwrap, type Billing, type Channel, type Member, type Message, type User, type Workspace } from "../api/client";
 import { hub } from "../live/hub";
 import { fromEvent } from "../lib/messages";
-import { billingPath, channelPath, skillsPath, tasksPath } from "../lib/routes";
+import { auditsPath, billingPath, channelPath, skillsPath, tasksPath, type AuditView } from "../lib/routes";
 import { navigate } from "../router";
 import { NotFound } from "../pages/NotFound";
 import { ChannelPane } from "./ChannelPane";
@@ -21,6 +21,7 @@ import { TasksPane } from "./TasksPane";
 import { SkillsPane } from "./SkillsPane";
 import { BillingBanner, BillingPane } from "./BillingPane";
 import { MemoriesPane } from "./MemoriesPane";
+import { AuditsPane } from "./audits/AuditsPane";
 import { useNotifications } from "./notifications";
 
 interface Props {
@@ -33,6 +34,8 @@ interface Props {
   billing?: boolean;
   /** An agent's memories (its user id) instead of a channel. */
   memoriesOf?: string;
+  /** One of the audit pages instead of a channel. */
+  audits?: AuditView;
 }
 
 const ERROR_SHOWN_MS = 6000;
@@ -42,7 +45,7 @@ const ERROR_SHOWN_MS = 6000;
  * loads its state once they are ready, so nothing that happens in between is missed (a claimed
  * agent joining while the page loads appears without a reload).
  */
-export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfile, tasks, skills, billing, memoriesOf }: Props) {
+export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfile, tasks, skills, billing, memoriesOf, audits }: Props) {
   const [workspace, setWorkspace] = useState<Workspace | undefined>();
   const [missing, setMissing] = useState(false);
   const [members, setMembers] = useState<Member[]>([]);
@@ -141,7 +144,7 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
 
   // No channel in the address (or one that is gone): go to #general, replacing the address.
   useEffect(() => {
-    if (!workspace || channels.length === 0 || current || tasks || skills || billing || memoriesOf) return;
+    if (!workspace || channels.length === 0 || current || tasks || skills || billing || memoriesOf || audits) return;
     const fallback = channels.find((c) => c.name === "general" && c.isMember) ?? channels.find((c) => c.isMember) ?? channels[0];
     navigate(channelPath(workspaceId, fallback.id), { replace: true });
   }, [workspace, channels, current, workspaceId]);
@@ -245,9 +248,11 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
           onThreads={() => { setDrawer(false); setThreadRoot(undefined); setSearching(undefined); setThreadsOpen(true); if (tasks) navigate(`/w/${workspaceId}`); }}
           onTasks={() => { setDrawer(false); navigate(tasksPath(workspaceId)); }} tasksOpen={!!tasks}
           onSkills={() => { setDrawer(false); navigate(skillsPath(workspaceId)); }} skillsOpen={!!skills}
+          onAudits={() => { setDrawer(false); navigate(auditsPath(workspaceId)); }} auditsOpen={!!audits}
           onBilling={standing?.enabled ? () => { setDrawer(false); navigate(billingPath(workspaceId)); } : undefined} billingOpen={!!billing} />
         {drawer && <button type="button" className="scrim" aria-label="Close the sidebar" onClick={() => setDrawer(false)} />}
-        {memoriesOf ? <MemoriesPane key={memoriesOf} agentUserId={memoriesOf} header={plainHeader(`Memories of ${members.find((m) => m.userId === memoriesOf)?.name ?? "an agent"}`)} />
+        {audits ? <AuditsPane view={audits} header={plainHeader("Audits")} />
+          : memoriesOf ? <MemoriesPane key={memoriesOf} agentUserId={memoriesOf} header={plainHeader(`Memories of ${members.find((m) => m.userId === memoriesOf)?.name ?? "an agent"}`)} />
           : billing ? <BillingPane billing={standing} header={plainHeader("Billing")} />
           : skills ? <SkillsPane openSkillId={skills.skillId} header={plainHeader("Skills")} />
           : tasks ? <TasksPane channels={channels} openTaskId={tasks.taskId} header={plainHeader("Tasks")} />
@@ -255,9 +260,9 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
             thinking={thinking} highlight={highlight} onHighlighted={clearHighlight} />
           : <main className="channel center muted">Loading…</main>}
         {tasks?.taskId && <TaskPanel key={tasks.taskId} taskId={tasks.taskId} />}
-        {!tasks && !skills && !billing && !memoriesOf && threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
-        {!tasks && !skills && !billing && !memoriesOf && !threadRoot && searching && <SearchPanel query={searching} channels={channels} onOpen={openResult} onClose={() => setSearching(undefined)} />}
-        {!tasks && !skills && !billing && !memoriesOf && !threadRoot && !searching && threadsOpen && <ThreadsPanel channels={channels} onOpen={openThreadOf} onClose={() => setThreadsOpen(false)} />}
+        {!tasks && !skills && !billing && !memoriesOf && !audits && threadRoot && <ThreadPanel key={threadRoot} rootId={threadRoot} onClose={closeThread} />}
+        {!tasks && !skills && !billing && !memoriesOf && !audits && !threadRoot && searching && <SearchPanel query={searching} channels={channels} onOpen={openResult} onClose={() => setSearching(undefined)} />}
+        {!tasks && !skills && !billing && !memoriesOf && !audits && !threadRoot && !searching && threadsOpen && <ThreadsPanel channels={channels} onOpen={openThreadOf} onClose={() => setThreadsOpen(false)} />}
         {error && (
           <div className="toast" role="alert" data-testid="error">
             <span>{error}</span>
