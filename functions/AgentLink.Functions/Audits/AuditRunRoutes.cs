@@ -71,6 +71,21 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
     public sealed record ScoreCard(Guid AgentUserId, string Name, bool Auditor, string Band, double? Overall, double? Delta, double[] Trend, DateTime? LastRunAt,
         string? Cadence, DateTime? NextRunAt);
 
+    // Settable, because Dapper hands a float8[] to constructors as System.Array.
+    private sealed class CardRow
+    {
+        public Guid AgentUserId { get; set; }
+        public string Name { get; set; } = "";
+        public bool Auditor { get; set; }
+        public string Band { get; set; } = "";
+        public double? Overall { get; set; }
+        public double? Delta { get; set; }
+        public double[] Trend { get; set; } = [];
+        public DateTime? LastRunAt { get; set; }
+        public string? Cadence { get; set; }
+        public DateTime? NextRunAt { get; set; }
+    }
+
     // Each agent's last ten finished runs (oldest first, for the trend line) and its schedule.
     private const string ScoreCardsSql = """
         select ra.user_id as agent_user_id, u.name, ra.auditor,
@@ -95,7 +110,8 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
     {
         var ct = req.HttpContext.RequestAborted;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return TypedResults.Ok((await conn.QueryAsync<ScoreCard>(Cmd.For(ScoreCardsSql, new { workspaceId }, ct))).ToArray());
+        return TypedResults.Ok((await conn.QueryAsync<CardRow>(Cmd.For(ScoreCardsSql, new { workspaceId }, ct)))
+            .Select(r => new ScoreCard(r.AgentUserId, r.Name, r.Auditor, r.Band, r.Overall, r.Delta, r.Trend, r.LastRunAt, r.Cadence, r.NextRunAt)).ToArray());
     }
 
     private const string MemberSql = "select role from memberships where workspace_id = @workspaceId and user_id = @userId";

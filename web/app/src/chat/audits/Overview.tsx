@@ -39,14 +39,14 @@ export function Overview() {
           </li>
         ))}
       </ul>
-      <JudgeSettings />
+      <JudgeSettings onSaved={load} />
       <CriteriaEditor />
     </>
   );
 }
 
 /** Who judges: the default judge, the LLM's endpoint, model and key (write-only), the auditor agents, the pause switch. */
-function JudgeSettings() {
+function JudgeSettings({ onSaved }: { onSaved: () => void }) {
   const { workspace, members, isAdmin, report } = useWorkspace();
   const [saved, setSaved] = useState<Settings | undefined>();
   const [draft, setDraft] = useState<Settings & { apiKey: string } | undefined>();
@@ -67,6 +67,7 @@ function JudgeSettings() {
       const body = { judge: d.judge, llmEndpoint: d.llmEndpoint, llmModel: d.llmModel, apiKey: d.apiKey === "" ? null : d.apiKey, auditorAgentIds: d.auditorAgentIds, paused: d.paused };
       setSaved(await unwrap(api.PUT("/api/v1/workspaces/{workspaceId}/audits/settings", { params: { path: { workspaceId: workspace.id } }, body })) as Settings);
       setDraft(undefined);
+      onSaved();
     } catch (err) { setProblem(err instanceof Error ? err.message : String(err)); }
   }
 
