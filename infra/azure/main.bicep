@@ -71,6 +71,7 @@ param timerSchedules object = {
   AttachmentCollection: '0 */5 * * * *'
   AuditJudging: '*/5 * * * * *'
   AuditSchedules: '0 * * * * *'
+  MemoryReembedding: '*/10 * * * * *'
 }
 
 var suffix = uniqueString(resourceGroup().id, environmentName)

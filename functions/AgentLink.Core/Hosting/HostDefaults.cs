@@ -70,8 +70,15 @@ public static class HostDefaults
         services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.Section))
             .Validate(o => o.DuplicateThreshold is > 0 and <= 1 && o.SearchCandidates is >= 10 and <= 1000 && o.MaxContentLength > 0,
                 "AgentLink:Memories: DuplicateThreshold must be in (0, 1], SearchCandidates 10..1000, MaxContentLength positive.")
+            .Validate(o => o.Embeddings.Provider is "minilm" || o.Embeddings is { Provider: "openai", Endpoint.Length: > 0, Model.Length: > 0, Dimensions: > 0 and <= 2000 },
+                "AgentLink:Memories:Embeddings: Provider is minilm (the default) or openai, which needs Endpoint, Model and Dimensions (1..2000).")
+            .Validate(o => o.Embeddings.ReembedBatch is > 0 and <= 2048, "AgentLink:Memories:Embeddings:ReembedBatch must be 1..2048.")
             .ValidateOnStart();
+        if (configuration.GetSection(MemoryOptions.Section).Get<MemoryOptions>()?.Embeddings is { Provider: "openai" } embedding)
+            services.TryAddSingleton(Memories.ConfiguredEmbeddings.OpenAi(embedding));
         services.TryAddSingleton<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>, Memories.MiniLmEmbeddings>();
+        // The host that starts first after a model change switches the stored vectors over (see EmbeddingModels).
+        services.AddHostedService<Memories.EmbeddingModelCheck>();
         services.AddSingleton<Memories.MemoryStore>();
         // Audits: judges' time limits, the key LLM API keys are sealed with, and the LLM judge's client.
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section))

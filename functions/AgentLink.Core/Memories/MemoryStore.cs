@@ -36,7 +36,7 @@ public sealed class MemoryStore(NpgsqlDataSource dataSource, IEmbeddingGenerator
     // HNSW index, whose post-filtering could miss it among other agents' rows).
     private static readonly string NearestSql = $"""
         select id, 1 - (embedding <=> @vector) as similarity from agent_memories
-        where agent_user_id = @agentUserId
+        where agent_user_id = @agentUserId and embedding is not null
         order by (embedding <=> @vector) + 0 limit 1
         """;
 
@@ -95,7 +95,7 @@ public sealed class MemoryStore(NpgsqlDataSource dataSource, IEmbeddingGenerator
         with vec as (
             select id, row_number() over (order by distance) as rank from (
                 select id, embedding <=> @vector as distance from agent_memories
-                where {Scope(topic)}
+                where {Scope(topic)} and embedding is not null
                 order by {VectorOrder(exact)} limit @candidates) v),
         txt as (
             select id, row_number() over (order by score desc) as rank from (
@@ -159,7 +159,7 @@ public sealed class MemoryStore(NpgsqlDataSource dataSource, IEmbeddingGenerator
 
     // The vector ranking alone, as the search's first arm runs it (HNSW, iterative scan), or exactly
     // (the + 0 keeps the index out, so PostgreSQL compares every one of the agent's rows).
-    private static string NearestIdsSql(bool exact, bool topic) => $"select id from agent_memories where {Scope(topic)} order by {VectorOrder(exact)} limit @k";
+    private static string NearestIdsSql(bool exact, bool topic) => $"select id from agent_memories where {Scope(topic)} and embedding is not null order by {VectorOrder(exact)} limit @k";
 
     /// <summary>
     /// The ids of the agent's k nearest memories: as search's vector ranking finds them (the index, or an exact

@@ -15,6 +15,7 @@ public static class TimerSchedules
     public const string AttachmentCollection = "%AgentLink:Timers:AttachmentCollection%";
     public const string AuditJudging = "%AgentLink:Timers:AuditJudging%";
     public const string AuditSchedules = "%AgentLink:Timers:AuditSchedules%";
+    public const string MemoryReembedding = "%AgentLink:Timers:MemoryReembedding%";
 
     /// <summary>Six-field NCRONTAB (seconds first), UTC.</summary>
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
@@ -34,5 +35,7 @@ public static class TimerSchedules
         ["AgentLink:Timers:AuditJudging"] = "*/5 * * * * *",
         // Scheduled audits start within a minute of their time.
         ["AgentLink:Timers:AuditSchedules"] = "0 * * * * *",
+        // After an embedding model change, memories get their new vectors in the background from here.
+        ["AgentLink:Timers:MemoryReembedding"] = "*/10 * * * * *",
     };
 }

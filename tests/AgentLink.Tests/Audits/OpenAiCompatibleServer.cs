@@ -66,9 +66,45 @@ public sealed partial class OpenAiCompatibleServer : IAsyncDisposable
                 usage = new { prompt_tokens = prompt.Length / 4, completion_tokens = content.Length / 4, total_tokens = (prompt.Length + content.Length) / 4 },
             });
         });
+        app.MapPost("/v1/embeddings", async (HttpContext http) =>
+        {
+            var body = (await JsonNode.ParseAsync(http.Request.Body))!.AsObject();
+            var inputs = body["input"] is JsonArray many ? many.Select(i => i!.ToString()).ToArray() : [body["input"]!.ToString()];
+            var dimensions = body["dimensions"]?.GetValue<int>() ?? 64;
+            server!.Requests.Enqueue(new Seen(http.Request.Headers.Authorization.ToString(), body, "", []));
+            var base64 = body["encoding_format"]?.ToString() == "base64";
+            return Results.Json(new
+            {
+                @object = "list", model = body["model"]?.ToString(),
+                data = inputs.Select((text, i) =>
+                {
+                    var vector = BagOfWords(text, dimensions);
+                    return new { @object = "embedding", index = i, embedding = base64 ? (object)Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())) : vector };
+                }).ToArray(),
+                usage = new { prompt_tokens = inputs.Sum(t => t.Length / 4), total_tokens = inputs.Sum(t => t.Length / 4) },
+            });
+        });
         await app.StartAsync();
         server = new OpenAiCompatibleServer(app);
         return server;
+    }
+
+    /// <summary>
+    /// The test server's "embedding": each word hashed into one of the dimensions, normalised to unit length, so texts
+    /// that share words are near each other. Deterministic, and nothing like MiniLM's vectors.
+    /// </summary>
+    public static float[] BagOfWords(string text, int dimensions)
+    {
+        var vector = new float[dimensions];
+        foreach (var word in Regex.Split(text.ToLowerInvariant(), @"\W+").Where(w => w.Length > 2))
+        {
+            var hash = 2166136261u;
+            foreach (var c in word) hash = (hash ^ c) * 16777619u;
+            vector[hash % (uint)dimensions] += 1;
+        }
+        var length = MathF.Sqrt(vector.Sum(v => v * v));
+        if (length == 0) vector[0] = 1; else for (var i = 0; i < dimensions; i++) vector[i] /= length;
+        return vector;
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();

@@ -61,7 +61,7 @@ public sealed class FunctionsAppTests(RedisStackFixture fixture) : IClassFixture
             .Select(f => (f.GetProperty("name").GetString(), Trigger(f, "timerTrigger")!.Value.GetProperty("schedule").GetString()))
             .OrderBy(t => t.Item1).ToList();
         var scheduled = FunctionCatalog.App.Timers.Select(t => ((string?)t.Name, (string?)t.Schedule)).OrderBy(t => t.Item1).ToList();
-        Assert.Equal(["CollectDeletedAttachments", "DispatchTaskDeadlines", "FailSkillDeliveriesToOfflineAgents", "JudgeQueuedAudits", "MarkSilentAgentsOffline", "PruneExpiredRecords", "RunScheduledAudits", "SweepAgentOutbox"], timers.Select(t => t.Item1));
+        Assert.Equal(["CollectDeletedAttachments", "DispatchTaskDeadlines", "FailSkillDeliveriesToOfflineAgents", "JudgeQueuedAudits", "MarkSilentAgentsOffline", "PruneExpiredRecords", "ReembedMemories", "RunScheduledAudits", "SweepAgentOutbox"], timers.Select(t => t.Item1));
         Assert.Equal(timers, scheduled);
     }
 

@@ -84,6 +84,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("POST", "/api/v1/audits/{runId}/recommendations/{recommendationId}/apply"),
         new("POST", "/api/v1/audits/{runId}/recommendations/{recommendationId}/dismiss"),
         new("GET", "/api/v1/workspaces/{workspaceId}/audits"),
+        new("GET", "/api/v1/workspaces/{workspaceId}/memories/embeddings"),
         new("GET", "/api/v1/workspaces/{workspaceId}/audits/settings"),
         new("PUT", "/api/v1/workspaces/{workspaceId}/audits/settings", new { judge = "agent", auditorAgentIds = new[] { "{agentUserId}" } }),
         new("PUT", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/schedule", new { cadence = "daily" }),

@@ -1380,6 +1380,22 @@ export interface paths {
         patch: operations["ChangeMemberRole"];
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/memories/embeddings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetMemoryEmbeddings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/search": {
         parameters: {
             query?: never;
@@ -1864,10 +1880,6 @@ export interface components {
             type: string;
             outcome: string;
         };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
-        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -1891,6 +1903,10 @@ export interface components {
                 name: string;
                 kind: string;
             } | null;
+        };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
         };
         PersonUploadsRequest: {
             name?: string | null;
@@ -2771,6 +2787,12 @@ export interface components {
             /** Format: uuid */
             userId: string;
             role: string;
+        };
+        EmbeddingModelsProgress: {
+            model: string;
+            dimensions: number;
+            total: number;
+            embedded: number;
         };
         SearchMessagesResult: {
             items: {
@@ -8540,6 +8562,55 @@ export interface operations {
             };
             /** @description A problem with a stable code */
             "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMemoryEmbeddings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddingModelsProgress"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

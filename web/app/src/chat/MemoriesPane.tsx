@@ -20,6 +20,23 @@ export function MemoriesPane({ agentUserId, header }: { agentUserId: string; hea
   const [editing, setEditing] = useState<{ id: string; text: string } | undefined>();
   const [sharing, setSharing] = useState<string | undefined>();
   const [adding, setAdding] = useState("");
+  const [embedding, setEmbedding] = useState<{ model: string; dimensions: number; total: number; embedded: number } | undefined>();
+
+  // After an embedding model change, the background re-embedding's progress (polled until it is done).
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const poll = async () => {
+      try {
+        const p = await unwrap(api.GET("/api/v1/workspaces/{workspaceId}/memories/embeddings", { params: { path: { workspaceId: workspace.id } } }));
+        if (stopped) return;
+        setEmbedding(p);
+        if (p.embedded < p.total) timer = setTimeout(poll, 3000);
+      } catch { /* the pane works without it */ }
+    };
+    void poll();
+    return () => { stopped = true; clearTimeout(timer); };
+  }, [workspace.id]);
 
   const load = useCallback(async () => {
     try {
@@ -63,6 +80,11 @@ export function MemoriesPane({ agentUserId, header }: { agentUserId: string; hea
             <input type="search" placeholder="Search by meaning or words…" value={query} onChange={(e) => { setQuery(e.target.value); if (!e.target.value) setSearched(""); }} data-testid="memory-search" /></label>
           <button type="submit" data-testid="memory-search-go">Search</button>
         </form>
+        {embedding && embedding.embedded < embedding.total && (
+          <p role="status" className="notice" data-testid="memory-reembedding">
+            Re-embedding memories with {embedding.model}: {embedding.embedded} of {embedding.total} ({Math.floor((100 * embedding.embedded) / embedding.total)}%).
+            Until a memory has its new vector, search finds it by words only.</p>
+        )}
         {view && (
           <p className="muted" data-testid="memory-summary">{view.learnedToday} learned in the last day ·{" "}
             {view.topics.map((t) => t.topic === null ? <span key="-" className="muted"> no topic {t.count} </span> : (
