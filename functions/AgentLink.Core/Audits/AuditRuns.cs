@@ -21,9 +21,11 @@ public static class AuditRuns
     public const int MaxEvidence = 500;
 
     // The agent's own words in the window (not deleted), and the results of its tasks finished or handed back in it.
+    // Only public channels: everyone in the workspace reads a run (and an auditor agent gets its evidence), so
+    // what the agent said in DMs and private channels stays out of it.
     private const string EvidenceSql = """
         (select case when m.parent_id is null then 'message' else 'reply' end as kind, m.id, m.channel_id, m.parent_id, m.text, m.created_at as at
-         from channel_messages m
+         from channel_messages m join channels c on c.id = m.channel_id and c.type = 'channel' and not c.is_private
          where m.workspace_id = @workspaceId and m.author_id = @agentUserId and m.deleted_at is null and m.created_at >= @from and m.created_at < @to)
         union all
         (select 'task', t.id, t.channel_id, null, coalesce(w.task_prefix, 'TASK') || '-' || t.number || ' ' || t.title || ': ' || t.result, t.updated_at

@@ -14,6 +14,13 @@ public sealed class AuditOptions
     /// <summary>Each criterion's call to the model may take this long.</summary>
     public int LlmCallTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Whether a workspace's LLM endpoint may be a private, loopback or link-local address (a local Ollama on a
+    /// self-hosted install). Set false on a shared service, so a workspace cannot point the judge at the
+    /// service's own network; checked on every connection, after DNS.
+    /// </summary>
+    public bool AllowPrivateEndpoints { get; set; } = true;
+
     /// <summary>Each piece of evidence is cut to this many characters in the judge's prompt.</summary>
     public int EvidenceCharsInPrompt { get; set; } = 1000;
 }

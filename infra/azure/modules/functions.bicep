@@ -42,6 +42,8 @@ var plainSettings = [
   { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' }
   { name: 'AgentLink__Mqtt__PublicUrl', value: mqttPublicUrl }
   { name: 'AgentLink__Mqtt__Broker', value: 'Embedded' }
+  // A shared service: a workspace's LLM judge endpoint may not point into our own network.
+  { name: 'AgentLink__Audits__AllowPrivateEndpoints', value: 'false' }
 ]
 var secretSettings = [for s in sharedSettings: {
   name: s.name

@@ -225,3 +225,65 @@ public sealed class AuditJudgeTests(AuditJudgeFixture fixture) : IClassFixture<A
         Assert.Contains("did not answer within 60 minutes", failed.GetProperty("failure").GetString());
     }
 }
+
+/// <summary>The LLM judge's connections on a shared service: the workspace picks the endpoint, so private addresses are refused.</summary>
+public sealed class JudgeEndpointTests
+{
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("10.1.2.3", true)]
+    [InlineData("172.20.0.1", true)]
+    [InlineData("192.168.1.1", true)]
+    [InlineData("169.254.169.254", true)]
+    [InlineData("100.64.0.1", true)]
+    [InlineData("::1", true)]
+    [InlineData("fd00::1", true)]
+    [InlineData("fe80::1", true)]
+    [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("8.8.8.8", false)]
+    [InlineData("172.32.0.1", false)]
+    [InlineData("2606:4700::1111", false)]
+    public void Private_loopback_and_link_local_addresses_are_told_apart(string address, bool isPrivate) =>
+        Assert.Equal(isPrivate, AgentLink.Core.Audits.OpenAiJudgeChatClients.IsPrivate(System.Net.IPAddress.Parse(address)));
+
+    [Fact]
+    public async Task With_private_endpoints_off_the_judge_never_connects_to_one_and_says_why()
+    {
+        await using var model = await OpenAiCompatibleServer.StartAsync();
+        static Microsoft.Extensions.AI.IChatClient Client(bool allow, string url) =>
+            new AgentLink.Core.Audits.OpenAiJudgeChatClients(Microsoft.Extensions.Options.Options.Create(new AuditOptions { AllowPrivateEndpoints = allow }))
+                .Create(new Uri(url), "m", "k", TimeSpan.FromSeconds(10));
+        // Allowed (a self-hosted install with a local model): it answers.
+        var answered = await Microsoft.Extensions.AI.ChatClientExtensions.GetResponseAsync(Client(true, model.Url), "hello");
+        Assert.Contains("score", answered.Text);
+        var before = model.Requests.Count;
+        // Not allowed: refused before any connection, with the reason.
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => Microsoft.Extensions.AI.ChatClientExtensions.GetResponseAsync(Client(false, model.Url.Replace("127.0.0.1", "localhost")), "hello"));
+        Assert.Contains("private, loopback or link-local", refused.ToString());
+        Assert.Equal(before, model.Requests.Count);
+    }
+}
+
+/// <summary>Everyone in a workspace reads its audit runs, so a run's evidence comes from public channels and tasks only.</summary>
+public sealed class AuditEvidencePrivacyTests(EmbeddedBrokerFixture fixture) : IClassFixture<EmbeddedBrokerFixture>
+{
+    [Fact]
+    public async Task What_an_agent_says_in_DMs_and_private_channels_stays_out_of_its_audits()
+    {
+        var stack = fixture.Stack;
+        var team = await Scenario.TeamAsync(stack, "Private evidence");
+        await using var agent = await TestAgent.OnboardAsync(stack, team, "worker", "Worker");
+        var dm = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/dms", new { userId = agent.UserId })).GetProperty("id").GetGuid();
+        var secret = await team.Owner.CreateChannelAsync(team.WorkspaceId, "secret", isPrivate: true);
+        await team.Owner.PostOkAsync($"/api/v1/channels/{secret}/members", new { userId = agent.UserId });
+        await agent.Client.SubscribeChannelAsync(secret);
+        await agent.Client.PostAsync(dm, "In the DM: the salary numbers.");
+        await agent.Client.PostAsync(secret, "In the private channel: the reorg plan.");
+        await agent.Client.PostAsync(team.GeneralId, "In #general: deployed.");
+
+        var run = await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/agents/{agent.UserId}/audits", new { judge = "person", window = "24h" });
+        // The #general post, written last, is there: the other two were written and left out.
+        Assert.Equal(["In #general: deployed."], run.GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("text").GetString()));
+        Assert.Equal(3L, await stack.ScalarAsync<long>("select count(*) from channel_messages where author_id = @a", new { a = agent.UserId }));
+    }
+}
