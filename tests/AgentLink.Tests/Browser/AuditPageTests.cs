@@ -115,4 +115,40 @@ public sealed class AuditPageTests(EmbeddedBrokerFixture fixture) : BrowserTest,
         AssertNoPageErrors();
         Assert.NotEqual(Guid.Empty, auditor);
     }
+
+    [Theory]
+    [InlineData("audits")]
+    [InlineData("agent")]
+    [InlineData("run")]
+    [InlineData("memories")]
+    public async Task The_audit_and_memory_pages_work_at_phone_width(string which)
+    {
+        var team = await Scenario.TeamAsync(Stack, "Phone audits");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "phone", "Phone Agent", connect: false);
+        var audits = $"/api/v1/workspaces/{team.WorkspaceId}/agents/{agent.UserId}/audits";
+        var run = (await team.Owner.PostOkAsync(audits, new { judge = "person", window = "7d" })).GetProperty("id").GetGuid();
+        await team.Owner.PostOkAsync($"/api/v1/audits/{run}/scores", new
+        {
+            scores = new[] { "Accuracy", "Consistency", "Responsiveness", "Code Quality", "Communication" }.Select(n => new { criterion = n, score = 80, reasoning = $"{n} is fine, with a long enough explanation to wrap on a phone screen." }),
+            notes = "Judged on a phone.",
+            recommendations = new[] { new { kind = "action", text = "Answer within the hour, and say when something will take longer than that.", effort = "low", expectedLift = 4 } },
+        });
+        await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/agents/{agent.UserId}/memories", new { content = "The phone layout keeps one column", topic = "ui", confidence = 0.7 });
+        var (path, ready) = which switch
+        {
+            "audits" => ($"/w/{team.WorkspaceId}/audits", "score-cards"),
+            "agent" => ($"/w/{team.WorkspaceId}/audits/agents/{agent.UserId}", "runs"),
+            "run" => ($"/w/{team.WorkspaceId}/audits/runs/{run}", "audit-scores"),
+            _ => ($"/w/{team.WorkspaceId}/agents/{agent.UserId}/memories", "memory-list"),
+        };
+        var page = await OpenAsync(team.Owner, path, Screen.Phone);
+        await Assertions.Expect(page.GetByTestId(ready)).ToContainTextAsync(which switch { "run" => "Accuracy", "memories" => "one column", "agent" => "done", _ => "Phone Agent" });
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than the phone");
+        // Nor does the pane scroll sideways inside itself (a wide table would).
+        Assert.True(await page.EvaluateAsync<bool>("() => { const p = document.querySelector('[data-testid=audits], [data-testid=memories]'); return p.scrollWidth <= p.clientWidth; }"),
+            "the pane scrolls sideways at phone width");
+        await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath($"{which}-phone.png") });
+        await AssertAccessibleAsync(page, $"{which} at phone width");
+        AssertNoPageErrors();
+    }
 }

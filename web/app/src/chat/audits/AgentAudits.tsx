@@ -156,7 +156,7 @@ function ScheduleForm({ agentUserId, schedule, onSaved }: { agentUserId: string;
         <select value={cadence} onChange={(e) => setCadence(e.target.value)}><option value="once">once</option><option value="daily">daily</option><option value="weekly">weekly</option></select></label>
       <label><span className="visually-hidden">Window</span>
         <select value={window} onChange={(e) => setWindow(e.target.value)}>{["24h", "7d", "30d"].map((w) => <option key={w} value={w}>{WINDOW_LABEL[w]}</option>)}</select></label>
-      <label><span className="visually-hidden">First run</span><input type="datetime-local" value={first} onChange={(e) => setFirst(e.target.value)} /></label>
+      <label>first run <input type="datetime-local" value={first} onChange={(e) => setFirst(e.target.value)} /></label>
       <button type="submit" className="secondary">{schedule ? "Change schedule" : "Schedule"}</button>
       {schedule && <button type="button" className="link" onClick={remove}>Remove</button>}
     </form>

@@ -55,13 +55,13 @@ export function AuditRunPage({ runId }: { runId: string }) {
         {run.status === "done" && <> <Band band={run.band} overall={run.overall} delta={run.delta} />{run.baseline && <span className="chip">baseline</span>}</>}</p>
       {run.status === "running" && run.judge === "person" && canWrite && <PersonScores run={run} onDone={setRun} />}
       {run.scores && (
-        <table className="scores" data-testid="audit-scores">
+        <table className="scores run-scores" data-testid="audit-scores">
           <thead><tr><th scope="col">Criterion</th><th scope="col">Weight</th><th scope="col">Score</th><th scope="col">Why</th></tr></thead>
           <tbody>{run.scores.map((s) => (
             <tr key={s.criterion} data-testid="audit-score">
-              <th scope="row">{s.criterion}</th><td>{weight.get(s.criterion)}</td>
+              <th scope="row">{s.criterion}</th><td data-label="weight">{weight.get(s.criterion)}</td>
               <td><meter min={0} max={100} low={70} high={85} optimum={100} value={s.score} aria-label={`${s.criterion} score`} /> <strong>{s.score}</strong></td>
-              <td className="muted">{s.reasoning}</td>
+              <td className="muted why">{s.reasoning}</td>
             </tr>))}
           </tbody>
         </table>
