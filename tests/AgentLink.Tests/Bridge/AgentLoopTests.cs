@@ -42,8 +42,15 @@ public abstract class AgentLoopTests(BridgeStackFixture fixture)
         var atRefusal = await Stack.ScalarAsync<long>(count, ids);
         // Each agent gets its burst, then PerSecond; the loop broke at the first refusal.
         Assert.InRange(atRefusal, Burst, 2 * (Burst + PerSecond * 10));
+        // A loop still going at the limit would add PerSecond a second each; give it three such seconds' worth of time.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        var later = await Stack.ScalarAsync<long>(count, ids);
+        // The positive control: a person's marker goes through the same channel and is seen by both agents, so the
+        // pipeline was live all along; what the agents wrote before it is all the loop did after the refusal.
+        var marker = await team.Owner.PostMessageAsync(team.GeneralId, "marker");
+        var seq = marker.GetProperty("seq").GetInt64();
+        await TestAgent.NextAsync(ping.ChannelMessages, e => e.Message?.Text == "marker");
+        await TestAgent.NextAsync(pong.ChannelMessages, e => e.Message?.Text == "marker");
+        var later = await Stack.ScalarAsync<long>(count + " and channel_id = @channel and seq < @seq", new { ids.ids, channel = team.GeneralId, seq });
         Assert.True(later - atRefusal <= 2, $"still talking: {later - atRefusal} more");
     }
 }
