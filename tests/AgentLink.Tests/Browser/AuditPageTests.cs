@@ -92,6 +92,11 @@ public sealed class AuditPageTests(EmbeddedBrokerFixture fixture) : BrowserTest,
         // The evidence link goes back to the task it cites.
         await run.GetByTestId("finding").Filter(new() { HasText = "Tasks handed back with a result" }).GetByTestId("evidence-link").ClickAsync();
         await Assertions.Expect(page.GetByTestId("task-panel")).ToContainTextAsync("Summarise the support queue");
+        // And a message it cites opens its channel on that message.
+        await page.GoBackAsync();
+        await run.Locator("summary", new() { HasText = "Evidence (" }).ClickAsync();
+        await run.GetByTestId("evidence-link").Filter(new() { HasText = "message" }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".message.highlight")).ToContainTextAsync("AUD-1");
 
         // A second run (through the API, judged the same way); the two side by side.
         var second = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/agents/{demo}/audits", new { window = "24h" })).GetProperty("id").GetGuid();

@@ -112,13 +112,18 @@ export function ChannelPane({ channel, onOpenThread, onRead, header, thinking, h
       if (target) {
         stick.current = false;
         target.scrollIntoView({ block: "center" });
+        // Again after a page loaded for it has put the scroll position back (loadOlder does that in a frame callback).
+        requestAnimationFrame(() => target.scrollIntoView({ block: "center" }));
         target.classList.add("highlight");
         onHighlighted?.();
         return;
       }
+      // Older than what is loaded (a search result, a link from an audit): page back until it is here.
+      if (messages.length > 0 && hasMore) { stick.current = false; void loadOlder(); return; }
+      if (messages.length > 0 && !hasMore) onHighlighted?.();
     }
     if (stick.current) el.scrollTop = el.scrollHeight;
-  }, [messages, highlight, onHighlighted]);
+  }, [messages, highlight, onHighlighted, hasMore]);
 
   async function loadOlder() {
     if (!messages?.length || !hasMore || loadingOlder.current) return;

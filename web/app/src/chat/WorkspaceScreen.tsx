@@ -188,6 +188,14 @@ export function WorkspaceScreen({ me, workspaceId, channelId, onSignOut, onProfi
     if (!keepThread.current) setThreadRoot(undefined);
     keepThread.current = false;
   }, [channelId]);
+  // A link to a message (?m=id, and t=thread for a reply) highlights it in its channel and opens its thread.
+  useEffect(() => {
+    const query = new URLSearchParams(location.search);
+    const m = query.get("m"), t = query.get("t");
+    if (!channelId || !m) return;
+    setHighlight(m);
+    if (t) setThreadRoot(t);
+  }, [channelId]);
   const openThreadOf = useCallback((m: Message) => {
     setThreadsOpen(false);
     setThreadRoot(m.id);

@@ -56,6 +56,9 @@ export function parseRoute(path: string): Route {
 }
 
 export const channelPath = (workspaceId: string, channelId: string) => `/w/${workspaceId}/c/${channelId}`;
+/** A message in its channel (highlighted, paged back to if it is old); a reply opens its thread (threadId). */
+export const messagePath = (workspaceId: string, channelId: string, messageId: string, threadId?: string) =>
+  `${channelPath(workspaceId, channelId)}?m=${messageId}${threadId ? `&t=${threadId}` : ""}`;
 export const tasksPath = (workspaceId: string, taskId?: string) => `/w/${workspaceId}/tasks${taskId ? `/${taskId}` : ""}`;
 export const skillsPath = (workspaceId: string, skillId?: string) => `/w/${workspaceId}/skills${skillId ? `/${skillId}` : ""}`;
 export const billingPath = (workspaceId: string) => `/w/${workspaceId}/billing`;

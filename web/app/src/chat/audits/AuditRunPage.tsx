@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
 import { hub } from "../../live/hub";
-import { auditsPath, channelPath, tasksPath } from "../../lib/routes";
+import { auditsPath, messagePath, tasksPath } from "../../lib/routes";
 import { navigate } from "../../router";
 import { useWorkspace } from "../context";
 import { Band } from "./Band";
@@ -22,7 +22,8 @@ function useRun(runId: string) {
 /** Where a piece of evidence lives: its channel (a message or reply) or the task. */
 function EvidenceLink({ evidence, index }: { evidence: Evidence; index: number }) {
   const { workspace } = useWorkspace();
-  const go = () => navigate(evidence.kind === "task" ? tasksPath(workspace.id, evidence.id) : channelPath(workspace.id, evidence.channelId!));
+  const go = () => navigate(evidence.kind === "task" ? tasksPath(workspace.id, evidence.id)
+    : messagePath(workspace.id, evidence.channelId!, evidence.parentId ?? evidence.id, evidence.parentId ?? undefined));
   return <button type="button" className="link" onClick={go} title={evidence.text} data-testid="evidence-link">#{index + 1} {evidence.kind}</button>;
 }
 
