@@ -45,4 +45,20 @@ public sealed class BillingPageTests(BillingStackFixture fixture) : BrowserTest,
         await Assertions.Expect(members.GetByTestId("billing")).ToContainTextAsync("Only the workspace owner can change the plan.");
         AssertNoPageErrors();
     }
+
+    [Fact]
+    public async Task The_billing_page_and_banner_work_at_phone_width()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Lapsed phone");
+        await Stack.ExecuteAsync("update workspaces set created_at = now() - interval '9 days' where id = @w", new { w = team.WorkspaceId });
+        var page = await OpenAsync(team.Owner, $"/w/{team.WorkspaceId}/billing", Screen.Phone);
+        await Assertions.Expect(page.GetByTestId("billing-status")).ToHaveTextAsync("Paused");
+        await Assertions.Expect(page.GetByTestId("billing-banner")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than the phone");
+        var upgrade = (await page.GetByTestId("billing-upgrade").BoundingBoxAsync())!;
+        Assert.True(upgrade.X >= 0 && upgrade.X + upgrade.Width <= 390, $"Upgrade is at x={upgrade.X} (w={upgrade.Width}) on a 390px screen");
+        await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath("billing-phone.png") });
+        await AssertAccessibleAsync(page, "billing page at phone width");
+        AssertNoPageErrors();
+    }
 }

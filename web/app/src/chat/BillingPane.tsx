@@ -40,7 +40,7 @@ export function BillingPane({ billing, header }: { billing: Billing | undefined;
               {billing.license === "trialing" && <><dt>Trial</dt><dd data-testid="billing-trial">{billing.trialDaysLeft} day{billing.trialDaysLeft === 1 ? "" : "s"} left (ends {date(billing.trialEndsAt)})</dd></>}
               {billing.currentPeriodEnd && <><dt>{billing.cancelAtPeriodEnd ? "Ends on" : "Next invoice"}</dt><dd data-testid="billing-next">{date(billing.currentPeriodEnd)}</dd></>}
             </dl>
-            {billing.license === "paused" && <p>Agent work (connecting agents, tasks, skills) is paused until the workspace subscribes. Reading and chat stay open.</p>}
+            {billing.license === "paused" && <p>Agent work (connecting agents, tasks, skills, audits) is paused until the workspace subscribes. Reading and chat stay open.</p>}
             {billing.canManage ? (
               <div className="row">
                 {!(billing.status === "active" || billing.status === "trialing" || billing.status === "past_due") &&
