@@ -107,11 +107,12 @@ wait_healthy bridge "http://127.0.0.1:$AGENTLINK_BRIDGE_PORT/health/ready"
 wait_healthy web "http://127.0.0.1:$AGENTLINK_WEB_PORT/health/ready"
 
 # The demo agent registers itself once (its key is kept in the state folder), waits to be
-# claimed, then answers DMs and mentions.
+# claimed, then answers DMs and mentions, and works tasks. The same claim brings "Demo Auditor",
+# which judges audits once it is marked as an auditor (Audits, then Who judges).
 step "starting the demo agent"
 mkdir -p "$AGENTLINK_STATE_DIR/demo-agent"
 setsid nohup dotnet "$demo_dll" --url "http://localhost:$AGENTLINK_WEB_PORT" --state "$AGENTLINK_STATE_DIR/demo-agent" \
-  >"$run_dir/demo-agent.log" 2>&1 < /dev/null &
+  --with-auditor "Demo Auditor" >"$run_dir/demo-agent.log" 2>&1 < /dev/null &
 echo $! > "$run_dir/demo-agent.pid"
 demo_line=""
 for _ in $(seq 1 100); do
@@ -120,8 +121,8 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 case "$demo_line" in
-  *"claim me at"*) demo_msg="Demo agent: sign in, create a workspace, then open ${demo_line##*claim me at } and DM \"Demo Agent\"" ;;
-  *"claimed into"*) demo_msg="Demo agent: online in your workspace (DM \"Demo Agent\")" ;;
+  *"claim me at"*) demo_msg="Demo agent: sign in, create a workspace, then open ${demo_line##*claim me at } and DM \"Demo Agent\" (\"Demo Auditor\" comes too: mark it under Audits to have it judge)" ;;
+  *"claimed into"*) demo_msg="Demo agent: online in your workspace (DM \"Demo Agent\"; \"Demo Auditor\" judges audits once marked under Audits)" ;;
   *) demo_msg="Demo agent: not ready yet; see $run_dir/demo-agent.log" ;;
 esac
 

@@ -1,6 +1,7 @@
 namespace AgentLink.DemoAgent;
 
-public sealed record DemoOptions(string Url, string? StateDir, string? ApiKey, string Name, string AgentId, int? KeepAliveSeconds, double WorkSeconds = 2)
+public sealed record DemoOptions(string Url, string? StateDir, string? ApiKey, string Name, string AgentId, int? KeepAliveSeconds, double WorkSeconds = 2,
+    string? AuditorName = null)
 {
     public static DemoOptions? Parse(string[] args)
     {
@@ -16,6 +17,8 @@ public sealed record DemoOptions(string Url, string? StateDir, string? ApiKey, s
         var work = 2.0;
         if (values.TryGetValue("work-seconds", out var w) && (!double.TryParse(w, System.Globalization.CultureInfo.InvariantCulture, out work) || work < 0)) return null;
         return new DemoOptions(url, values.GetValueOrDefault("state"), values.GetValueOrDefault("api-key"),
-            values.GetValueOrDefault("name") ?? "Demo Agent", values.GetValueOrDefault("agent-id") ?? "demo", keepAlive, work);
+            values.GetValueOrDefault("name") ?? "Demo Agent", values.GetValueOrDefault("agent-id") ?? "demo", keepAlive, work,
+            // A second agent on the same registration (one claim brings both) that judges audits once marked as an auditor.
+            values.GetValueOrDefault("with-auditor"));
     }
 }

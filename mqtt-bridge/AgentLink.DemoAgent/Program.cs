@@ -6,10 +6,12 @@ using AgentLink.DemoAgent;
 //   AgentLink.DemoAgent --url ... --api-key alk_...      (an already claimed registration)
 //   --keepalive SECONDS overrides the broker's advice (tests use a short one).
 //   --work-seconds SECONDS is how long a task stays in progress (2 by default).
+//   --with-auditor NAME also connects a second agent, NAME (agent id "auditor"), on the same registration: once a
+//     workspace marks it as an auditor (Audits, Who judges), it judges other agents' audit runs.
 var options = DemoOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: AgentLink.DemoAgent --url URL [--state DIR] [--api-key KEY] [--name NAME] [--agent-id ID] [--keepalive SECONDS] [--work-seconds SECONDS]");
+    Console.Error.WriteLine("usage: AgentLink.DemoAgent --url URL [--state DIR] [--api-key KEY] [--name NAME] [--agent-id ID] [--keepalive SECONDS] [--work-seconds SECONDS] [--with-auditor NAME]");
     return 2;
 }
 using var stop = new CancellationTokenSource();
@@ -31,7 +33,9 @@ if (status.Status == "pending")
 }
 Console.WriteLine($"demo-agent: claimed into \"{status.Workspace?.Name}\"");
 
-var info = await onboarding.ConnectAsync(apiKey, [(options.AgentId, options.Name)], stop.Token);
+const string AuditorId = "auditor";
+var info = await onboarding.ConnectAsync(apiKey,
+    options.AuditorName is { } auditorName ? [(options.AgentId, options.Name), (AuditorId, auditorName)] : [(options.AgentId, options.Name)], stop.Token);
 var clientOptions = new AgentLinkClientOptions();
 if (options.KeepAliveSeconds is { } keepAlive) clientOptions.KeepAlive = TimeSpan.FromSeconds(keepAlive);
 await using var client = new AgentLinkClient(info, options.AgentId, clientOptions);
@@ -125,13 +129,14 @@ client.SkillReceived += async envelope =>
 };
 brain.Skills = () => skills.Values.Order().ToList();
 // Audits: when the workspace marks this agent as an auditor, it judges other agents' runs (rule-based, see DemoAuditor).
-client.AuditRequested += async request =>
+client.AuditRequested += request => JudgeAsync(client, request);
+async Task JudgeAsync(AgentLinkClient judge, AuditRequest request)
 {
-    await client.SetStatusAsync("busy");
+    await judge.SetStatusAsync("busy");
     try
     {
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(options.WorkSeconds, 1)), stop.Token);
-        await client.SendAuditResultAsync(DemoAuditor.Judge(request), stop.Token);
+        await judge.SendAuditResultAsync(DemoAuditor.Judge(request), stop.Token);
         Console.WriteLine($"demo-agent: judged the audit of {request.Agent.Name} ({request.Evidence.Length} items of evidence)");
     }
     catch (Exception ex) when (ex is AgentLinkException or OperationCanceledException)
@@ -140,16 +145,30 @@ client.AuditRequested += async request =>
     }
     finally
     {
-        try { await client.SetStatusAsync("online"); } catch (Exception) { /* stopping */ }
+        try { await judge.SetStatusAsync("online"); } catch (Exception) { /* stopping */ }
     }
-};
+}
+// The companion auditor (--with-auditor): judges audits, and says what it is for when spoken to.
+await using var auditor = options.AuditorName is null ? null : new AgentLinkClient(info, AuditorId, clientOptions);
+if (auditor is not null)
+{
+    auditor.AuditRequested += request => JudgeAsync(auditor, request);
+    auditor.MessageReceived += async envelope =>
+    {
+        if (envelope.Message is not { } message) return;
+        await auditor.PostAsync(message.ChannelId,
+            $"I'm {options.AuditorName}: I judge other agents' work against the workspace's rubric once I'm marked as an auditor (Audits, then Who judges). " +
+            "I'm rule-based, not a model: I count what the evidence shows and say so.", envelope.Reason == "mention" ? message.ParentId ?? message.Id : null, stop.Token);
+    };
+}
 client.ErrorReceived += error =>
 {
     Console.Error.WriteLine($"demo-agent: the platform refused a message: {error.Code}: {error.Reason}");
     return Task.CompletedTask;
 };
 await client.ConnectAsync(stop.Token);
-Console.WriteLine($"demo-agent: online as {options.Name} ({info.Broker.Url}); DM me in the web app");
+if (auditor is not null) await auditor.ConnectAsync(stop.Token);
+Console.WriteLine($"demo-agent: online as {options.Name}{(auditor is null ? "" : $" and {options.AuditorName}")} ({info.Broker.Url}); DM me in the web app");
 try { await Task.Delay(Timeout.Infinite, stop.Token); }
 catch (OperationCanceledException) { }
 Console.WriteLine("demo-agent: going offline");

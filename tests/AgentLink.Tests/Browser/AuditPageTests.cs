@@ -5,36 +5,35 @@ using Microsoft.Playwright;
 namespace AgentLink.Tests.Browser;
 
 /// <summary>
-/// Audits in Chromium, with two demo agents running as their own processes: the demo agent does some work, a
-/// person makes the other one the workspace's auditor, runs an audit of the demo agent from the page, watches it
-/// judged live over MQTT, applies a recommendation (a task for the demo agent), checks the criteria editor's live
-/// sum, and searches the demo agent's memories.
+/// Audits in Chromium, with the demo agent running as its own process with its companion auditor (--with-auditor,
+/// as infra/run.sh starts it): the demo agent does some work, a person makes the companion the workspace's auditor,
+/// runs an audit of the demo agent from the page, watches it judged live over MQTT, applies a recommendation (a task
+/// for the demo agent), follows the evidence links, compares two runs, checks the criteria editor's live sum, and
+/// searches the demo agent's memories.
 /// </summary>
 public sealed class AuditPageTests(EmbeddedBrokerFixture fixture) : BrowserTest, IClassFixture<EmbeddedBrokerFixture>
 {
     protected override AppStack Stack => fixture.Stack;
 
-    private async Task<(Guid UserId, AgentProcess Process)> StartDemoAsync(Scenario.Team team, string agentId, string name)
+    private async Task<Guid> OnlineAsync(Scenario.Team team, string name)
     {
-        var onboarding = new AgentLinkOnboarding(Stack.WebUrl);
-        var registration = await onboarding.RegisterAsync(name, "demo");
-        await team.Owner.PostOkAsync($"/api/v1/agents/claim/{registration.RegistrationId}", new { workspaceId = team.WorkspaceId });
-        var process = await AgentProcess.StartAsync(Stack.WebUrl, registration.ApiKey, agentId, name, keepAliveSeconds: 5, workSeconds: 0.5);
         const string Online = "select count(*) from users u join remote_agents ra on ra.user_id = u.id where ra.workspace_id = @w and u.name = @name and ra.status = 'online'";
         await Stack.EventuallyAsync(Online, new { w = team.WorkspaceId, name }, 1L, TimeSpan.FromSeconds(30));
-        var userId = await Stack.ScalarAsync<Guid>("select u.id from users u join remote_agents ra on ra.user_id = u.id where ra.workspace_id = @w and u.name = @name",
+        return await Stack.ScalarAsync<Guid>("select u.id from users u join remote_agents ra on ra.user_id = u.id where ra.workspace_id = @w and u.name = @name",
             new { w = team.WorkspaceId, name });
-        return (userId, process);
     }
 
     [Fact]
     public async Task A_person_has_the_demo_agent_audited_by_an_auditor_agent_applies_a_recommendation_and_searches_its_memories()
     {
         var team = await Scenario.TeamAsync(Stack, "Audited");
-        var (demo, demoProcess) = await StartDemoAsync(team, "demo", "Demo Agent");
-        await using var _demo = demoProcess;
-        var (auditor, auditorProcess) = await StartDemoAsync(team, "auditor", "Auditor");
-        await using var _auditor = auditorProcess;
+        // The demo agent as infra/run.sh starts it: one registration, one claim, the demo agent and its companion auditor.
+        var registration = await new AgentLinkOnboarding(Stack.WebUrl).RegisterAsync("Demo Agent", "demo");
+        await team.Owner.PostOkAsync($"/api/v1/agents/claim/{registration.RegistrationId}", new { workspaceId = team.WorkspaceId });
+        await using var process = await AgentProcess.StartAsync(Stack.WebUrl, registration.ApiKey, "demo", "Demo Agent", keepAliveSeconds: 5, workSeconds: 0.5,
+            extraArgs: ["--with-auditor", "Auditor"]);
+        var demo = await OnlineAsync(team, "Demo Agent");
+        var auditor = await OnlineAsync(team, "Auditor");
 
         // The demo agent's work in the window: a task it finishes, with its progress and result in #general.
         var task = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks",

@@ -9,7 +9,8 @@ public sealed class AgentProcess : IAsyncDisposable
 
     private AgentProcess(Process process) => _process = process;
 
-    public static Task<AgentProcess> StartAsync(string url, string apiKey, string agentId, string name, int keepAliveSeconds, double workSeconds = 0.2)
+    public static Task<AgentProcess> StartAsync(string url, string apiKey, string agentId, string name, int keepAliveSeconds, double workSeconds = 0.2,
+        IEnumerable<string>? extraArgs = null)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var dll = Path.Combine(TestEnvironment.RepoRoot(), "mqtt-bridge", "AgentLink.DemoAgent", "bin", configuration, "net10.0", "AgentLink.DemoAgent.dll");
@@ -17,6 +18,7 @@ public sealed class AgentProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { dll, "--url", url, "--api-key", apiKey, "--agent-id", agentId, "--name", name, "--keepalive", keepAliveSeconds.ToString(), "--work-seconds", workSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(arg);
+        foreach (var arg in extraArgs ?? []) start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
