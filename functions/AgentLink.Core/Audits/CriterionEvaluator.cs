@@ -14,21 +14,44 @@ public sealed record VerdictFinding(string? Severity, string? Title, string? Des
 
 public sealed record VerdictRecommendation(string? Kind, string? Text, string? Effort, double? ExpectedLift);
 
-/// <summary>The run's evidence, handed to the evaluator as context.</summary>
-public sealed class EvidenceContext(IReadOnlyList<Evidence> evidence, int charsEach) : EvaluationContext("Evidence", Render(evidence, charsEach))
+/// <summary>
+/// The run's evidence, handed to the evaluator as context: each item with its id, cut to <c>charsEach</c>, the newest
+/// that fit in <c>budget</c> characters, oldest first; <see cref="LeftOut"/> says how many older ones did not fit.
+/// </summary>
+public sealed class EvidenceContext : EvaluationContext
 {
-    public IReadOnlyList<Evidence> Items { get; } = evidence;
+    public EvidenceContext(IReadOnlyList<Evidence> evidence, int charsEach, int budget) : this(Render(evidence, charsEach, budget)) { }
 
-    private static string Render(IReadOnlyList<Evidence> evidence, int charsEach)
+    private EvidenceContext((string Text, IReadOnlyList<Evidence> Items, int LeftOut) rendered) : base("Evidence", rendered.Text)
     {
-        var text = new StringBuilder();
-        foreach (var e in evidence)
+        Items = rendered.Items;
+        LeftOut = rendered.LeftOut;
+    }
+
+    /// <summary>The evidence in the prompt.</summary>
+    public IReadOnlyList<Evidence> Items { get; }
+
+    /// <summary>How many older items were left out to stay within the budget.</summary>
+    public int LeftOut { get; }
+
+    private static (string, IReadOnlyList<Evidence>, int) Render(IReadOnlyList<Evidence> evidence, int charsEach, int budget)
+    {
+        var lines = new List<(Evidence Item, string Line)>();
+        var used = 0;
+        foreach (var e in evidence.Reverse())
         {
             var body = e.Text.Length > charsEach ? e.Text[..charsEach] + " […]" : e.Text;
-            text.Append('[').Append(e.Id).Append("] ").Append(e.Kind).Append(' ').Append(e.At.ToString("yyyy-MM-dd HH:mm")).Append(" UTC: ")
-                .AppendLine(body.ReplaceLineEndings(" "));
+            var line = $"[{e.Id}] {e.Kind} {e.At:yyyy-MM-dd HH:mm} UTC: {body.ReplaceLineEndings(" ")}";
+            if (used + line.Length + 1 > budget) break;
+            used += line.Length + 1;
+            lines.Add((e, line));
         }
-        return text.ToString();
+        lines.Reverse();
+        var leftOut = evidence.Count - lines.Count;
+        var text = new StringBuilder();
+        if (leftOut > 0) text.AppendLine($"({leftOut} older item{(leftOut == 1 ? "" : "s")} left out to keep the prompt within its budget.)");
+        foreach (var (_, line) in lines) text.AppendLine(line);
+        return (text.ToString(), lines.Select(l => l.Item).ToList(), leftOut);
     }
 }
 

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace AgentLink.Core.Audits;
 
-/// <summary>The LLM judge's record, kept with the run.</summary>
-public sealed record JudgeTrace(string Model, string Endpoint, Guid[] EvidenceIds, IReadOnlyList<JudgeCall> Calls);
+/// <summary>The LLM judge's record, kept with the run: the evidence ids in its prompts (the newest that fit the budget).</summary>
+public sealed record JudgeTrace(string Model, string Endpoint, Guid[] EvidenceIds, IReadOnlyList<JudgeCall> Calls, int EvidenceLeftOut = 0);
 
 /// <summary>One criterion's call: the prompt as sent, its SHA-256, the model's raw answer, and citations dropped because the evidence has no such id.</summary>
 public sealed record JudgeCall(string Criterion, string PromptSha256, string Prompt, string RawAnswer, double Seconds, IReadOnlyList<string> Dropped);
@@ -32,13 +32,13 @@ public sealed class LlmJudge(IJudgeChatClients clients, IOptions<AuditOptions> o
     public async Task<(Judgement Judgement, JudgeTrace Trace)> JudgeAsync(AuditRunView run, string agentName, LlmJudgeSettings settings, CancellationToken ct)
     {
         using var client = clients.Create(settings.Endpoint, settings.Model, settings.ApiKey, TimeSpan.FromSeconds(options.Value.LlmCallTimeoutSeconds));
-        var evidence = new EvidenceContext(run.Evidence, options.Value.EvidenceCharsInPrompt);
+        var evidence = new EvidenceContext(run.Evidence, options.Value.EvidenceCharsInPrompt, options.Value.EvidenceBudgetChars);
         var ids = run.Evidence.Select(e => e.Id).ToHashSet();
         var calls = new List<JudgeCall>();
         var scores = new List<CriterionScore>();
         var findings = new List<Finding>();
         var recommendations = new List<RecommendationInput>();
-        JudgeTrace Trace() => new(settings.Model, settings.Endpoint.GetLeftPart(UriPartial.Authority), run.Evidence.Select(e => e.Id).ToArray(), calls);
+        JudgeTrace Trace() => new(settings.Model, settings.Endpoint.GetLeftPart(UriPartial.Authority), evidence.Items.Select(e => e.Id).ToArray(), calls, evidence.LeftOut);
 
         foreach (var criterion in run.Criteria.Where(c => c.Enabled))
         {

@@ -82,8 +82,9 @@ public static class HostDefaults
         services.AddSingleton<Memories.MemoryStore>();
         // Audits: judges' time limits, the key LLM API keys are sealed with, and the LLM judge's client.
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section))
-            .Validate(o => o.AgentJudgeTimeoutMinutes > 0 && o.LlmJudgeTimeoutMinutes > 0 && o.LlmCallTimeoutSeconds > 0 && o.EvidenceCharsInPrompt >= 100,
-                "AgentLink:Audits: the timeouts must be positive and EvidenceCharsInPrompt at least 100.")
+            .Validate(o => o.AgentJudgeTimeoutMinutes > 0 && o.LlmJudgeTimeoutMinutes > 0 && o.LlmCallTimeoutSeconds > 0 && o.EvidenceCharsInPrompt >= 100
+                     && o.EvidenceBudgetChars >= o.EvidenceCharsInPrompt,
+                "AgentLink:Audits: the timeouts must be positive, EvidenceCharsInPrompt at least 100 and EvidenceBudgetChars at least that.")
             .ValidateOnStart();
         services.AddOptions<SecretOptions>().Bind(configuration.GetSection(SecretOptions.Section));
         services.AddSingleton<Security.SecretBox>();

@@ -23,4 +23,11 @@ public sealed class AuditOptions
 
     /// <summary>Each piece of evidence is cut to this many characters in the judge's prompt.</summary>
     public int EvidenceCharsInPrompt { get; set; } = 1000;
+
+    /// <summary>
+    /// The evidence part of a judge's prompt stays under this many characters (about a quarter as many tokens), so a
+    /// model with a small context still answers: the newest evidence that fits goes in, and the prompt says how much
+    /// older evidence was left out.
+    /// </summary>
+    public int EvidenceBudgetChars { get; set; } = 60_000;
 }

@@ -287,3 +287,29 @@ public sealed class AuditEvidencePrivacyTests(EmbeddedBrokerFixture fixture) : I
         Assert.Equal(3L, await stack.ScalarAsync<long>("select count(*) from channel_messages where author_id = @a", new { a = agent.UserId }));
     }
 }
+
+/// <summary>The evidence part of the judge's prompt stays within its budget, keeping the newest items.</summary>
+public sealed class EvidencePromptTests
+{
+    [Fact]
+    public void The_newest_evidence_that_fits_the_budget_goes_in_oldest_first_and_the_prompt_says_how_much_was_left_out()
+    {
+        var start = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        var evidence = Enumerable.Range(0, 100).Select(i => new AgentLink.Core.Audits.Evidence("message", Guid.NewGuid(), Guid.NewGuid(), null, $"item {i} " + new string('x', 150), start.AddMinutes(i))).ToList();
+        var all = new AgentLink.Core.Audits.EvidenceContext(evidence, 1000, 1_000_000);
+        Assert.Equal((100, 0), (all.Items.Count, all.LeftOut));
+
+        var some = new AgentLink.Core.Audits.EvidenceContext(evidence, 1000, 2_000);
+        var text = some.Contents.OfType<Microsoft.Extensions.AI.TextContent>().Single().Text;
+        Assert.InRange(some.Items.Count, 1, 20);
+        Assert.Equal(100 - some.Items.Count, some.LeftOut);
+        Assert.Equal(evidence.TakeLast(some.Items.Count).Select(e => e.Id), some.Items.Select(e => e.Id));
+        Assert.StartsWith($"({some.LeftOut} older items left out", text);
+        Assert.True(text.Length <= 2_000 + 100, $"{text.Length} characters");
+        Assert.True(text.IndexOf("item 98 ", StringComparison.Ordinal) < text.IndexOf("item 99 ", StringComparison.Ordinal));
+
+        // One item longer than its cut is cut, and says so.
+        var cut = new AgentLink.Core.Audits.EvidenceContext([evidence[0] with { Text = new string('y', 5000) }], 1000, 60_000);
+        Assert.Contains("[…]", cut.Contents.OfType<Microsoft.Extensions.AI.TextContent>().Single().Text);
+    }
+}
