@@ -74,6 +74,17 @@ public sealed class AuditJudgeTests(AuditJudgeFixture fixture) : IClassFixture<A
         Assert.True(saved.GetProperty("llmKeySet").GetBoolean());
         Assert.DoesNotContain(key, saved.GetRawText());
         Assert.DoesNotContain(key, (await viewer.GetOkAsync(settingsPath)).GetRawText());
+        // The settings' check: one small call with the stored key; a failing endpoint says why.
+        var check = await team.Owner.PostOkAsync($"{settingsPath}/test");
+        Assert.True(check.GetProperty("ok").GetBoolean(), check.GetRawText());
+        Assert.Equal($"Bearer {key}", Assert.Single(model.Requests).Authorization);
+        model.FailWith = 401;
+        var refusedCheck = await team.Owner.PostOkAsync($"{settingsPath}/test");
+        Assert.False(refusedCheck.GetProperty("ok").GetBoolean());
+        Assert.Contains("HTTP 401", refusedCheck.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.TryAsync(HttpMethod.Post, $"{settingsPath}/test")).Status);
+        model.FailWith = null;
+        model.Requests.Clear();
         var stored = await Stack.ScalarAsync<byte[]>("select llm_key from audit_settings where workspace_id = @w", new { w = team.WorkspaceId });
         Assert.DoesNotContain(key, Encoding.UTF8.GetString(stored));
         Assert.DoesNotContain(key, Encoding.Latin1.GetString(stored));

@@ -86,6 +86,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("GET", "/api/v1/workspaces/{workspaceId}/audits"),
         new("GET", "/api/v1/workspaces/{workspaceId}/memories/embeddings"),
         new("GET", "/api/v1/workspaces/{workspaceId}/audits/settings"),
+        new("POST", "/api/v1/workspaces/{workspaceId}/audits/settings/test"),
         new("PUT", "/api/v1/workspaces/{workspaceId}/audits/settings", new { judge = "agent", auditorAgentIds = new[] { "{agentUserId}" } }),
         new("PUT", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/schedule", new { cadence = "daily" }),
         new("DELETE", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/audits/schedule"),

@@ -1242,6 +1242,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/audits/settings/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tries the configured LLM judge with one small call (its endpoint, model and stored key), so an admin knows it works before an audit depends on it: ok, or what went wrong (the endpoint's status and message, no answer in time, an answer that is not JSON). Nothing is stored. */
+        post: operations["TestAuditJudge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/billing": {
         parameters: {
             query?: never;
@@ -1824,6 +1841,8 @@ export interface components {
                     seconds: number;
                     dropped: string[];
                 }[];
+                /** @default 0 */
+                evidenceLeftOut: number;
             } | null;
         };
         AuditRunRoutesScoresRequest: {
@@ -1880,6 +1899,10 @@ export interface components {
             type: string;
             outcome: string;
         };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
+        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -1903,10 +1926,6 @@ export interface components {
                 name: string;
                 kind: string;
             } | null;
-        };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
         };
         PersonUploadsRequest: {
             name?: string | null;
@@ -2347,6 +2366,27 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        UpdateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            result?: string | null;
+            archived?: boolean | null;
+            paused?: boolean | null;
+            clear?: string[] | null;
+        };
         GetTaskDetails: {
             task: {
                 /** Format: uuid */
@@ -2471,27 +2511,6 @@ export interface components {
                 createdAt: string;
             }[];
         };
-        UpdateTaskRequest: {
-            title?: string | null;
-            description?: string | null;
-            status?: string | null;
-            priority?: string | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: date-time */
-            dueAt?: string | null;
-            /** Format: date-time */
-            startAt?: string | null;
-            /** Format: uuid */
-            channelId?: string | null;
-            /** Format: uuid */
-            parentId?: string | null;
-            labels?: string[] | null;
-            result?: string | null;
-            archived?: boolean | null;
-            paused?: boolean | null;
-            clear?: string[] | null;
-        };
         CommentOnTaskRequest: {
             text?: string | null;
         };
@@ -2507,16 +2526,6 @@ export interface components {
         };
         CreateWorkspaceRequest: {
             name?: string | null;
-        };
-        AuditRunRoutesStartRequest: {
-            judge?: string | null;
-            window?: string | null;
-            /** Format: date-time */
-            from?: string | null;
-            /** Format: date-time */
-            to?: string | null;
-            /** Format: uuid */
-            auditorUserId?: string | null;
         };
         AuditRunRoutesAgentAudits: {
             band: string;
@@ -2605,6 +2614,8 @@ export interface components {
                         seconds: number;
                         dropped: string[];
                     }[];
+                    /** @default 0 */
+                    evidenceLeftOut: number;
                 } | null;
             }[];
             schedule: {
@@ -2617,13 +2628,15 @@ export interface components {
                 lastRunId: string | null;
             } | null;
         };
-        AuditCriteriaRoutesCriteriaRequest: {
-            criteria?: {
-                name: string;
-                prompt: string;
-                weight: string | number;
-                enabled: boolean;
-            }[] | null;
+        AuditRunRoutesStartRequest: {
+            judge?: string | null;
+            window?: string | null;
+            /** Format: date-time */
+            from?: string | null;
+            /** Format: date-time */
+            to?: string | null;
+            /** Format: uuid */
+            auditorUserId?: string | null;
         };
         Rubric: {
             source: string;
@@ -2649,6 +2662,14 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
             }[];
+        };
+        AuditCriteriaRoutesCriteriaRequest: {
+            criteria?: {
+                name: string;
+                prompt: string;
+                weight: string | number;
+                enabled: boolean;
+            }[] | null;
         };
         AuditScheduleRoutesScheduleRequest: {
             cadence?: string | null;
@@ -2738,6 +2759,12 @@ export interface components {
             paused: boolean;
             /** Format: date-time */
             updatedAt: string | null;
+        };
+        AuditSettingsRoutesJudgeCheck: {
+            ok: boolean;
+            model: string;
+            detail: string;
+            seconds: number;
         };
         WorkspaceBillingBillingView: {
             enabled: boolean;
@@ -7853,6 +7880,64 @@ export interface operations {
             };
             /** @description The body is too large (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    TestAuditJudge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSettingsRoutesJudgeCheck"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -58,6 +58,14 @@ function JudgeSettings({ onSaved }: { onSaved: () => void }) {
     })();
   }, [workspace.id, report]);
   const agents = members.filter((m) => m.kind === "agent");
+  const [checking, setChecking] = useState(false);
+  const [checked, setChecked] = useState<{ ok: boolean; model: string; detail: string; seconds: number } | undefined>();
+  async function check() {
+    setChecking(true); setChecked(undefined);
+    try { setChecked(await unwrap(api.POST("/api/v1/workspaces/{workspaceId}/audits/settings/test", { params: { path: { workspaceId: workspace.id } } }))); }
+    catch (err) { report(err); }
+    finally { setChecking(false); }
+  }
 
   async function save(e: FormEvent) {
     e.preventDefault();
@@ -78,7 +86,13 @@ function JudgeSettings({ onSaved }: { onSaved: () => void }) {
       <p className="muted">By default {JUDGE_LABEL[saved.judge]}{saved.judge === "llm" && saved.llmModel && ` (${saved.llmModel})`}
         {saved.auditorAgentIds.length > 0 && ` · auditors: ${saved.auditorAgentIds.map((id) => members.find((m) => m.userId === id)?.name ?? "an agent").join(", ")}`}
         {saved.paused && " · scheduled audits are paused"}.</p>
-      {isAdmin && <button type="button" className="secondary" onClick={() => setDraft({ ...saved, apiKey: "" })} data-testid="judge-settings-edit">Change</button>}
+      {isAdmin && <div className="row">
+        <button type="button" className="secondary" onClick={() => setDraft({ ...saved, apiKey: "" })} data-testid="judge-settings-edit">Change</button>
+        {saved.llmEndpoint && saved.llmModel && <button type="button" className="secondary" onClick={check} disabled={checking} data-testid="judge-test">
+          {checking ? "Asking the model…" : "Test the LLM judge"}</button>}
+      </div>}
+      {checked && <p role="status" className={checked.ok ? "muted" : "error"} data-testid="judge-test-result">
+        {checked.ok ? `${checked.model} answered in ${checked.seconds.toFixed(1)} s.` : `${checked.model} did not work: ${checked.detail}`}</p>}
     </section>
   );
   const set = (change: Partial<typeof draft>) => setDraft({ ...draft, ...change });
