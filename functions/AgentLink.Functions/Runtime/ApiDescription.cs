@@ -18,12 +18,18 @@ public static partial class ApiDescription
     {
         var schemas = new JsonObject();
         var paths = new JsonObject();
-        foreach (var function in catalog.Http)
+        // Paths, and methods within a path, in a fixed order: the document is the same whatever order reflection
+        // finds the functions in (moving a function to another file must not reorder it).
+        string[] methodOrder = ["get", "post", "put", "patch", "delete"];
+        var operations = catalog.Http
+            .SelectMany(f => f.Methods.Select(m => (Path: pathBase + "/" + RouteConstraint().Replace(f.Route, "{$1}"), Method: m.ToLowerInvariant(), Function: f)))
+            .OrderBy(o => o.Path, StringComparer.Ordinal)
+            .ThenBy(o => Array.IndexOf(methodOrder, o.Method) is var i and >= 0 ? i : methodOrder.Length)
+            .ThenBy(o => o.Method, StringComparer.Ordinal);
+        foreach (var (path, method, function) in operations)
         {
-            var path = pathBase + "/" + RouteConstraint().Replace(function.Route, "{$1}");
             if (paths[path] is not JsonObject item) paths[path] = item = new JsonObject();
-            foreach (var method in function.Methods)
-                item[method.ToLowerInvariant()] = Operation(function, json, schemas);
+            item[method] = Operation(function, json, schemas);
         }
         schemas["ProblemDetails"] = Schema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), json);
         schemas["ValidationProblemDetails"] = Schema(typeof(HttpValidationProblemDetails), json);

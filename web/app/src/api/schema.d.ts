@@ -1899,10 +1899,6 @@ export interface components {
             type: string;
             outcome: string;
         };
-        UpdateChannelRequest: {
-            name?: string | null;
-            topic?: string | null;
-        };
         ChannelView: {
             /** Format: uuid */
             id: string;
@@ -1926,6 +1922,10 @@ export interface components {
                 name: string;
                 kind: string;
             } | null;
+        };
+        UpdateChannelRequest: {
+            name?: string | null;
+            topic?: string | null;
         };
         PersonUploadsRequest: {
             name?: string | null;
@@ -2366,27 +2366,6 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        UpdateTaskRequest: {
-            title?: string | null;
-            description?: string | null;
-            status?: string | null;
-            priority?: string | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: date-time */
-            dueAt?: string | null;
-            /** Format: date-time */
-            startAt?: string | null;
-            /** Format: uuid */
-            channelId?: string | null;
-            /** Format: uuid */
-            parentId?: string | null;
-            labels?: string[] | null;
-            result?: string | null;
-            archived?: boolean | null;
-            paused?: boolean | null;
-            clear?: string[] | null;
-        };
         GetTaskDetails: {
             task: {
                 /** Format: uuid */
@@ -2510,6 +2489,27 @@ export interface components {
                 /** Format: date-time */
                 createdAt: string;
             }[];
+        };
+        UpdateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            result?: string | null;
+            archived?: boolean | null;
+            paused?: boolean | null;
+            clear?: string[] | null;
         };
         CommentOnTaskRequest: {
             text?: string | null;
@@ -2687,11 +2687,6 @@ export interface components {
             /** Format: uuid */
             lastRunId: string | null;
         };
-        PersonMemoriesAddRequest: {
-            content?: string | null;
-            topic?: string | null;
-            confidence?: string | number | null;
-        };
         PersonMemoriesAgentMemoryView: {
             memories: {
                 /** Format: uuid */
@@ -2742,13 +2737,10 @@ export interface components {
             }[];
             learnedToday: number;
         };
-        AuditSettingsRoutesSettingsRequest: {
-            judge?: string | null;
-            llmEndpoint?: string | null;
-            llmModel?: string | null;
-            apiKey?: string | null;
-            auditorAgentIds?: string[] | null;
-            paused?: boolean | null;
+        PersonMemoriesAddRequest: {
+            content?: string | null;
+            topic?: string | null;
+            confidence?: string | number | null;
         };
         AuditSettingsView: {
             judge: string;
@@ -2759,6 +2751,14 @@ export interface components {
             paused: boolean;
             /** Format: date-time */
             updatedAt: string | null;
+        };
+        AuditSettingsRoutesSettingsRequest: {
+            judge?: string | null;
+            llmEndpoint?: string | null;
+            llmModel?: string | null;
+            apiKey?: string | null;
+            auditorAgentIds?: string[] | null;
+            paused?: boolean | null;
         };
         AuditSettingsRoutesJudgeCheck: {
             ok: boolean;
@@ -2915,26 +2915,6 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        CreateTaskRequest: {
-            title?: string | null;
-            description?: string | null;
-            status?: string | null;
-            priority?: string | null;
-            /** Format: uuid */
-            assigneeId?: string | null;
-            /** Format: date-time */
-            dueAt?: string | null;
-            /** Format: date-time */
-            startAt?: string | null;
-            /** Format: uuid */
-            channelId?: string | null;
-            /** Format: uuid */
-            parentId?: string | null;
-            labels?: string[] | null;
-            recurrence?: string | null;
-            timeZone?: string | null;
-            recurrenceCap?: string | number | null;
-        };
         ListTasksPage: {
             items: {
                 /** Format: uuid */
@@ -2988,6 +2968,26 @@ export interface components {
                 } | null;
             }[];
             nextAfter: number | null;
+        };
+        CreateTaskRequest: {
+            title?: string | null;
+            description?: string | null;
+            status?: string | null;
+            priority?: string | null;
+            /** Format: uuid */
+            assigneeId?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /** Format: date-time */
+            startAt?: string | null;
+            /** Format: uuid */
+            channelId?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            labels?: string[] | null;
+            recurrence?: string | null;
+            timeZone?: string | null;
+            recurrenceCap?: string | number | null;
         };
         BulkUpdateTasksRequest: {
             taskIds?: string[] | null;
