@@ -20,19 +20,27 @@ public static class AuditRuns
 {
     public const int MaxEvidence = 500;
 
-    // The agent's own words in the window (not deleted), and the results of its tasks finished or handed back in it.
-    // Only public channels: everyone in the workspace reads a run (and an auditor agent gets its evidence), so
-    // what the agent said in DMs and private channels stays out of it.
+    // The agent's own words in the window (not deleted), and the results of its tasks finished or handed back in it:
+    // the newest MaxEvidence, oldest first. Only public channels: everyone in the workspace reads a run (and an auditor
+    // agent gets its evidence), so what the agent said in DMs and private channels stays out of it. The agent's
+    // messages are found first by author and time (channel_messages_author_idx), then kept to public channels:
+    // joining channels first made the planner probe the messages once per channel.
     private const string EvidenceSql = """
-        (select case when m.parent_id is null then 'message' else 'reply' end as kind, m.id, m.channel_id, m.parent_id, m.text, m.created_at as at
-         from channel_messages m join channels c on c.id = m.channel_id and c.type = 'channel' and not c.is_private
-         where m.workspace_id = @workspaceId and m.author_id = @agentUserId and m.deleted_at is null and m.created_at >= @from and m.created_at < @to)
-        union all
-        (select 'task', t.id, t.channel_id, null, coalesce(w.task_prefix, 'TASK') || '-' || t.number || ' ' || t.title || ': ' || t.result, t.updated_at
-         from tasks t join workspaces w on w.id = t.workspace_id
-         where t.workspace_id = @workspaceId and t.assignee_id = @agentUserId and t.result is not null and t.updated_at >= @from and t.updated_at < @to)
-        order by at
-        limit @max
+        with mine as materialized (
+            select m.id, m.channel_id, m.parent_id, m.text, m.created_at
+            from channel_messages m
+            where m.author_id = @agentUserId and m.deleted_at is null and m.created_at >= @from and m.created_at < @to and m.workspace_id = @workspaceId),
+        evidence as (
+            (select case when m.parent_id is null then 'message' else 'reply' end as kind, m.id, m.channel_id, m.parent_id, m.text, m.created_at as at
+             from mine m join channels c on c.id = m.channel_id
+             where c.type = 'channel' and not c.is_private)
+            union all
+            (select 'task', t.id, t.channel_id, null, coalesce(w.task_prefix, 'TASK') || '-' || t.number || ' ' || t.title || ': ' || t.result, t.updated_at
+             from tasks t join workspaces w on w.id = t.workspace_id
+             where t.workspace_id = @workspaceId and t.assignee_id = @agentUserId and t.result is not null and t.updated_at >= @from and t.updated_at < @to)
+            order by at desc
+            limit @max)
+        select kind, id, channel_id, parent_id, text, at from evidence order by at
         """;
 
     public static async Task<IReadOnlyList<Evidence>> EvidenceAsync(IDbConnection conn, Guid workspaceId, Guid agentUserId, DateTime from, DateTime to, CancellationToken ct, IDbTransaction? tx = null) =>

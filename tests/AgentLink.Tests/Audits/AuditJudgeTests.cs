@@ -297,6 +297,24 @@ public sealed class AuditEvidencePrivacyTests(EmbeddedBrokerFixture fixture) : I
         Assert.Equal(["In #general: deployed."], run.GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("text").GetString()));
         Assert.Equal(3L, await stack.ScalarAsync<long>("select count(*) from channel_messages where author_id = @a", new { a = agent.UserId }));
     }
+
+    [Fact]
+    public async Task A_run_keeps_the_newest_500_pieces_of_evidence_oldest_first()
+    {
+        var stack = fixture.Stack;
+        var team = await Scenario.TeamAsync(stack, "Chatty");
+        await using var agent = await TestAgent.OnboardAsync(stack, team, "chatty", "Chatty", connect: false);
+        // 505 posts over the last hours, written straight into the table (the write path is tested elsewhere).
+        await stack.ExecuteAsync("""
+            insert into channel_messages (id, workspace_id, channel_id, author_id, seq, text, created_at, reply_count)
+            select gen_random_uuid(), @w, @c, @a, 1000000 + g, 'post ' || g, now() - make_interval(mins => 600 - g), 0
+            from generate_series(1, 505) g
+            """, new { w = team.WorkspaceId, c = team.GeneralId, a = agent.UserId });
+        var run = await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/agents/{agent.UserId}/audits", new { judge = "person", window = "24h" });
+        var texts = run.GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("text").GetString()).ToList();
+        Assert.Equal(500, texts.Count);
+        Assert.Equal(("post 6", "post 505"), (texts[0], texts[^1]));
+    }
 }
 
 /// <summary>The evidence part of the judge's prompt stays within its budget, keeping the newest items.</summary>
