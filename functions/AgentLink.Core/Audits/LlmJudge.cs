@@ -18,6 +18,9 @@ public sealed class JudgeFailedException(string reason, JudgeTrace? trace = null
     public JudgeTrace? Trace { get; } = trace;
 }
 
+/// <summary>The result of trying the LLM judge with one small call: whether it worked, or what went wrong.</summary>
+public sealed record JudgeCheck(bool Ok, string Model, string Detail, double Seconds);
+
 /// <summary>The workspace's LLM judge: endpoint, model, key (opened from its sealed form).</summary>
 public sealed record LlmJudgeSettings(Uri Endpoint, string Model, string ApiKey);
 
@@ -51,7 +54,7 @@ public sealed class LlmJudge(IJudgeChatClients clients, IOptions<AuditOptions> o
             }
             catch (Exception ex) when (ex is ClientResultException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
-                throw new JudgeFailedException($"The model at {settings.Endpoint.Host} failed on {criterion.Name}: {Describe(ex)}", Trace(), ex);
+                throw new JudgeFailedException($"The model at {settings.Endpoint.Host} failed on {criterion.Name}: {Describe(ex, "no answer in time")}", Trace(), ex);
             }
             var metric = result.Get<NumericMetric>(criterion.Name);
             IDictionary<string, string> meta = metric.Metadata ?? new Dictionary<string, string>();
@@ -97,10 +100,36 @@ public sealed class LlmJudge(IJudgeChatClients clients, IOptions<AuditOptions> o
 
     private static string? Cut(string? text, int max) => text is null ? null : text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    private static string Describe(Exception ex) => ex switch
+    private static string Describe(Exception ex, string timedOut) => ex switch
     {
-        ClientResultException c => $"HTTP {c.Status} {Cut(c.Message, 300)}",
-        TaskCanceledException => "no answer in time",
+        ClientResultException c => $"HTTP {c.Status}: {Cut(c.Message, 300)}",
+        TaskCanceledException => timedOut,
         _ => Cut(ex.Message, 300)!,
     };
+
+    private sealed record Ready([property: System.Text.Json.Serialization.JsonRequired, System.Text.Json.Serialization.JsonPropertyName("ready")] bool IsReady);
+
+    /// <summary>
+    /// Tries the settings with one small structured call (30 s at most), so an admin knows the judge works before an
+    /// audit depends on it: ok, or what went wrong (the endpoint's status and message, no answer in time, an answer
+    /// that is not the JSON asked for).
+    /// </summary>
+    public async Task<JudgeCheck> CheckAsync(LlmJudgeSettings settings, CancellationToken ct)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        double Seconds() => Math.Round(watch.Elapsed.TotalSeconds, 2);
+        try
+        {
+            using var client = clients.Create(settings.Endpoint, settings.Model, settings.ApiKey, TimeSpan.FromSeconds(30));
+            var answer = await client.GetResponseAsync<Ready>("Reply with the JSON {\"ready\": true}.", new ChatOptions { Temperature = 0 },
+                useJsonSchemaResponseFormat: true, ct);
+            return answer.TryGetResult(out var ready) && ready is not null
+                ? new JudgeCheck(true, settings.Model, "The model answered with structured output.", Seconds())
+                : new JudgeCheck(false, settings.Model, $"The model answered, but not with the JSON asked for: {Cut(answer.Text, 300)}", Seconds());
+        }
+        catch (Exception ex) when (ex is ClientResultException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return new JudgeCheck(false, settings.Model, Describe(ex, "No answer within 30 seconds."), Seconds());
+        }
+    }
 }

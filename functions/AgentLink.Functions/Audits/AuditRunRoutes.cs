@@ -114,8 +114,6 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
             .Select(r => new ScoreCard(r.AgentUserId, r.Name, r.Auditor, r.Band, r.Overall, r.Delta, r.Trend, r.LastRunAt, r.Cadence, r.NextRunAt)).ToArray());
     }
 
-    private const string MemberSql = "select role from memberships where workspace_id = @workspaceId and user_id = @userId";
-
     /// <summary>One run: its rubric snapshot, evidence, scores, overall, band and change.</summary>
     [Function("GetAudit")]
     [Caller(Caller.Person)]
@@ -125,7 +123,7 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
         var ct = req.HttpContext.RequestAborted;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         if (await AuditRuns.GetAsync(conn, runId, ct) is not { } run
-            || await conn.QuerySingleOrDefaultAsync<string>(Cmd.For(MemberSql, new { run.WorkspaceId, userId = req.HttpContext.User.UserId() }, ct)) is null)
+            || await WorkspaceAccess.RoleAsync(conn, run.WorkspaceId, req.HttpContext.User.UserId(), ct) is null)
             return ApiProblem.NotFound(ErrorCodes.AuditNotFound, "Audit");
         return TypedResults.Ok(run);
     }
@@ -142,7 +140,7 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var run = await AuditRuns.GetAsync(conn, runId, ct, tx);
-        var role = run is null ? null : await conn.QuerySingleOrDefaultAsync<string>(Cmd.For(MemberSql, new { run.WorkspaceId, userId }, ct, tx));
+        var role = run is null ? null : await WorkspaceAccess.RoleAsync(conn, run.WorkspaceId, userId, ct, tx);
         if (run is null || role is null) return ApiProblem.NotFound(ErrorCodes.AuditNotFound, "Audit");
         if (!Roles.CanWrite(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read audits but not judge them.");
         if (run.Judge != "person") return ApiProblem.Conflict(ErrorCodes.InvalidRequest, $"This run is judged by {run.Judge}, not by a person.");
@@ -176,7 +174,7 @@ public sealed class AuditRunRoutes(NpgsqlDataSource dataSource, EventPublisher e
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var run = await AuditRuns.GetAsync(conn, runId, ct, tx, forUpdate: true);
-        var role = run is null ? null : await conn.QuerySingleOrDefaultAsync<string>(Cmd.For(MemberSql, new { run.WorkspaceId, userId }, ct, tx));
+        var role = run is null ? null : await WorkspaceAccess.RoleAsync(conn, run.WorkspaceId, userId, ct, tx);
         if (run is null || role is null || run.Recommendations.FirstOrDefault(r => r.Id == recommendationId) is not { } chosen)
             return ApiProblem.NotFound(ErrorCodes.AuditNotFound, "Recommendation");
         if (!Roles.CanWrite(role)) return ApiProblem.Forbidden(ErrorCodes.RoleTooLow, "Viewers can read audits but not act on them.");

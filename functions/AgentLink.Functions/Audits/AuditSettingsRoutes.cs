@@ -1,6 +1,5 @@
 using AgentLink.Core.Audits;
 using AgentLink.Core.Security;
-using Microsoft.Extensions.AI;
 
 namespace AgentLink.Functions.Audits;
 
@@ -9,10 +8,8 @@ namespace AgentLink.Functions.Audits;
 /// endpoint, model and API key (sealed with AES-GCM at rest, never returned: only whether one is set), the agents
 /// marked as auditors, and the switch that pauses scheduled audits. Everyone reads; owners and admins change.
 /// </summary>
-public sealed class AuditSettingsRoutes(NpgsqlDataSource dataSource, SecretBox secrets, IJudgeChatClients clients)
+public sealed class AuditSettingsRoutes(NpgsqlDataSource dataSource, SecretBox secrets, LlmJudge judge)
 {
-    public sealed record JudgeCheck(bool Ok, string Model, string Detail, double Seconds);
-
     /// <summary>
     /// apiKey: a new key; left out (null) keeps the stored one; "" removes it. auditorAgentIds: the agents that
     /// may judge others (every other agent stops being one).
@@ -76,30 +73,6 @@ public sealed class AuditSettingsRoutes(NpgsqlDataSource dataSource, SecretBox s
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var (settings, problem) = await AuditSettings.LlmAsync(conn, workspaceId, secrets, ct);
         if (settings is null) return ApiProblem.Conflict(ErrorCodes.JudgeNotConfigured, problem!);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        try
-        {
-            using var client = clients.Create(settings.Endpoint, settings.Model, settings.ApiKey, TimeSpan.FromSeconds(30));
-            var answer = await client.GetResponseAsync<JudgeReady>("Reply with the JSON {\"ready\": true}.", new ChatOptions { Temperature = 0 },
-                useJsonSchemaResponseFormat: true, ct);
-            var seconds = Math.Round(watch.Elapsed.TotalSeconds, 2);
-            return TypedResults.Ok(answer.TryGetResult(out var ready) && ready is not null
-                ? new JudgeCheck(true, settings.Model, "The model answered with structured output.", seconds)
-                : new JudgeCheck(false, settings.Model, $"The model answered, but not with the JSON asked for: {Cut(answer.Text)}", seconds));
-        }
-        catch (Exception ex) when (ex is System.ClientModel.ClientResultException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            var detail = ex switch
-            {
-                System.ClientModel.ClientResultException c => $"HTTP {c.Status}: {Cut(c.Message)}",
-                TaskCanceledException => "No answer within 30 seconds.",
-                _ => Cut(ex.Message),
-            };
-            return TypedResults.Ok(new JudgeCheck(false, settings.Model, detail, Math.Round(watch.Elapsed.TotalSeconds, 2)));
-        }
+        return TypedResults.Ok(await judge.CheckAsync(settings, ct));
     }
-
-    private sealed record JudgeReady([property: System.Text.Json.Serialization.JsonRequired] bool Ready);
-
-    private static string Cut(string text) => text.Length <= 300 ? text : text[..299] + "…";
 }

@@ -111,12 +111,10 @@ public sealed class JudgeQueuedAudits(NpgsqlDataSource dataSource, LlmJudge judg
         await using var db = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
         if (trace is not null) await Judgements.SaveTraceAsync(db, tx, runId, trace, ct);
-        WorkspaceEvent? announced;
-        if (judgement is not null && (await AuditRuns.GetAsync(db, runId, ct, tx, forUpdate: true))! is var current
-            && await Judgements.CompleteAsync(db, tx, current, judgement, null, ct) is { } done)
-            announced = done.Event;
-        else
-            announced = await Judgements.EndAsync(db, tx, runId, "failed", problem ?? "The run was no longer waiting for the judge.", ct);
+        // The snapshot read before judging is the run's for good; CompleteAsync records only while it is still running.
+        var announced = judgement is not null && await Judgements.CompleteAsync(db, tx, run, judgement, null, ct) is { } done
+            ? done.Event
+            : await Judgements.EndAsync(db, tx, runId, "failed", problem ?? "The run was no longer waiting for the judge.", ct);
         await tx.CommitAsync(ct);
         if (announced is not null) await events.PublishAsync(announced, ct);
     }

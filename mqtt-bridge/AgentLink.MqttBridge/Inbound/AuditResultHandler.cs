@@ -18,11 +18,6 @@ public sealed class AuditResultHandler(NpgsqlDataSource dataSource, EventPublish
 {
     private sealed record ResultData(Guid? RunId, CriterionScore[]? Scores, string? Notes, Finding[]? Findings, RecommendationInput[]? Recommendations);
 
-    private const string ClaimSql = """
-        insert into agent_inbound (agent_user_id, message_id, workspace_id) values (@agentUserId, @messageId, @workspaceId)
-        on conflict do nothing
-        """;
-
     public async Task<InboundOutcome> HandleAsync(AgentIdentity agent, Guid id, JsonElement data, CancellationToken ct)
     {
         ResultData? result;
@@ -39,8 +34,7 @@ public sealed class AuditResultHandler(NpgsqlDataSource dataSource, EventPublish
         var run = await AuditRuns.GetAsync(conn, runId, ct, tx, forUpdate: true);
         if (run is null || run.WorkspaceId != agent.WorkspaceId || run.Judge != "agent" || run.AuditorUserId != agent.UserId)
             return InboundOutcome.Refuse(AgentErrorCodes.AuditNotFound, "No such audit was sent to you.", id);
-        if (await conn.ExecuteAsync(Cmd.For(ClaimSql, new { agentUserId = agent.UserId, messageId = id, workspaceId = agent.WorkspaceId }, ct, tx)) == 0)
-            return InboundOutcome.Duplicate;
+        if (!await AgentInbound.ClaimAsync(conn, tx, agent, id, ct)) return InboundOutcome.Duplicate;
         if (run.Status != "running")
             return InboundOutcome.Refuse(AgentErrorCodes.AuditClosed, $"This audit is {run.Status}{(run.Failure is { } f ? $" ({f})" : "")}; it takes no more results.", id);
         var judgement = new Judgement(result.Scores, result.Notes, result.Findings, result.Recommendations);

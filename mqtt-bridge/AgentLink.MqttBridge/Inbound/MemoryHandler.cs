@@ -17,7 +17,6 @@ namespace AgentLink.MqttBridge.Inbound;
 public sealed class MemoryHandler(NpgsqlDataSource dataSource, MemoryStore memories, EventPublisher events, AgentTopics topics, IAgentTransport transport)
 {
     private const string SeenSql = "select exists (select 1 from agent_inbound where agent_user_id = @agentUserId and message_id = @messageId)";
-    private const string ClaimSql = "insert into agent_inbound (agent_user_id, message_id, workspace_id) values (@agentUserId, @messageId, @workspaceId) on conflict do nothing";
 
     public async Task<InboundOutcome> WriteAsync(AgentIdentity agent, Guid id, JsonElement data, CancellationToken ct)
     {
@@ -33,7 +32,7 @@ public sealed class MemoryHandler(NpgsqlDataSource dataSource, MemoryStore memor
         await using (var conn = await dataSource.OpenConnectionAsync(ct))
             if (await conn.ExecuteScalarAsync<bool>(Cmd.For(SeenSql, new { agentUserId = agent.UserId, messageId = id }, ct))) return InboundOutcome.Duplicate;
         var written = await memories.WriteAsync(new MemoryStore.Write(agent.WorkspaceId, agent.UserId, content!, MemoryRules.Topic(topic), source, confidence ?? 0.5, null), ct,
-            (conn, tx) => conn.ExecuteAsync(Cmd.For(ClaimSql, new { agentUserId = agent.UserId, messageId = id, workspaceId = agent.WorkspaceId }, ct, tx)));
+            (conn, tx) => AgentInbound.ClaimAsync(conn, tx, agent, id, ct));
         await events.PublishAsync(written.Event, ct);
         return InboundOutcome.Accepted(id);
     }

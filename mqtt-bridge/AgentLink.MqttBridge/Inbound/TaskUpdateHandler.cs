@@ -16,11 +16,6 @@ namespace AgentLink.MqttBridge.Inbound;
 /// </summary>
 public sealed class TaskUpdateHandler(NpgsqlDataSource dataSource, TaskChanges changes, EventPublisher events, IEventBus bus)
 {
-    private const string ClaimSql = """
-        insert into agent_inbound (agent_user_id, message_id, workspace_id) values (@agentUserId, @messageId, @workspaceId)
-        on conflict do nothing returning true
-        """;
-
     public async Task<InboundOutcome> HandleAsync(AgentIdentity agent, Guid id, JsonElement data, CancellationToken ct)
     {
         if (data.ValueKind != JsonValueKind.Object)
@@ -39,8 +34,7 @@ public sealed class TaskUpdateHandler(NpgsqlDataSource dataSource, TaskChanges c
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var claimed = await conn.QuerySingleOrDefaultAsync<bool?>(Cmd.For(ClaimSql, new { agentUserId = agent.UserId, messageId = id, workspaceId = agent.WorkspaceId }, ct, tx));
-        if (claimed is not true) return InboundOutcome.Duplicate;
+        if (!await AgentInbound.ClaimAsync(conn, tx, agent, id, ct)) return InboundOutcome.Duplicate;
         var applied = await changes.ApplyAsync(conn, tx, taskId, agent.UserId, edit, asAssignee: true, string.IsNullOrEmpty(comment) ? null : comment, agent.WorkspaceId, ct);
         if (applied.Refusal is { } refusal)
         {

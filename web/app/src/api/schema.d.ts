@@ -2760,7 +2760,7 @@ export interface components {
             auditorAgentIds?: string[] | null;
             paused?: boolean | null;
         };
-        AuditSettingsRoutesJudgeCheck: {
+        JudgeCheck: {
             ok: boolean;
             model: string;
             detail: string;
@@ -7906,7 +7906,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditSettingsRoutesJudgeCheck"];
+                    "application/json": components["schemas"]["JudgeCheck"];
                 };
             };
             /** @description No or invalid credentials */
