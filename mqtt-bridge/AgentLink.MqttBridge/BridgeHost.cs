@@ -3,6 +3,7 @@ using AgentLink.Core.Options;
 using AgentLink.MqttBridge.Broker;
 using AgentLink.MqttBridge.Delivery;
 using AgentLink.MqttBridge.Inbound;
+using AgentLink.MqttBridge.Mcp;
 using AgentLink.MqttBridge.Presence;
 
 namespace AgentLink.MqttBridge;
@@ -12,7 +13,7 @@ public static class BridgeHost
     /// <summary>
     /// The bridge's parts: a broker transport (embedded broker or external client), what
     /// agents send (persisted, then acknowledged), what they are owed (the outbox
-    /// dispatcher) and their presence.
+    /// dispatcher) and their presence; and the MCP server, agents' second transport (MapAgentLinkMcp).
     /// </summary>
     public static WebApplicationBuilder AddAgentLinkBridge(this WebApplicationBuilder builder)
     {
@@ -44,6 +45,7 @@ public static class BridgeHost
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("mqtt", tags: ["ready"]);
+        services.AddAgentLinkMcp(builder.Configuration);
         return builder;
     }
 }

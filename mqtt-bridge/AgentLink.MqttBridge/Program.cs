@@ -1,4 +1,5 @@
 using AgentLink.Core.Hosting;
+using AgentLink.MqttBridge.Mcp;
 
 namespace AgentLink.MqttBridge;
 
@@ -12,6 +13,7 @@ public static class Program
         var app = builder.Build();
         app.UseAgentLinkDefaults();
         app.MapAgentLinkHealth();
+        app.MapAgentLinkMcp();
         await app.RunAsync();
     }
 }

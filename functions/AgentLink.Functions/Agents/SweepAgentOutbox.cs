@@ -9,6 +9,7 @@ public sealed class SweepAgentOutbox(NpgsqlDataSource dataSource, IEventBus bus,
     private const string SweepSql = """
         select distinct o.stream_id from agent_outbox o left join remote_agents ra on ra.user_id = o.agent_user_id
         where o.delivered_at is null and (o.target = 'channel' or ra.status <> 'offline')
+          and (o.offered_until is null or o.offered_until < now())
         limit 1000
         """;
 

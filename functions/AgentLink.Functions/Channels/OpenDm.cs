@@ -6,20 +6,6 @@ public sealed class OpenDm(NpgsqlDataSource dataSource, EventPublisher events)
 {
     public sealed record Request(Guid? UserId);
 
-    private const string InsertSql = """
-        insert into channels (workspace_id, type, name, is_private, dm_key, created_by)
-        values (@workspaceId, 'dm', 'dm', true, @dmKey, @userId)
-        on conflict (workspace_id, dm_key) where type = 'dm' do nothing
-        returning id
-        """;
-
-    private const string FindSql = "select id from channels where workspace_id = @workspaceId and type = 'dm' and dm_key = @dmKey";
-
-    private const string MembersSql = """
-        insert into channel_members (channel_id, workspace_id, user_id)
-        values (@channelId, @workspaceId, @userId), (@channelId, @workspaceId, @peerId)
-        """;
-
     /// <summary>Finds the one DM between the caller and another member (200), or creates it (201).</summary>
     [Function(nameof(OpenDm))]
     [Caller(Caller.Person), WorkspaceRole(Roles.Member), JsonBody(typeof(Request))]
@@ -34,23 +20,10 @@ public sealed class OpenDm(NpgsqlDataSource dataSource, EventPublisher events)
         if (peerId == userId) return ApiProblem.BadRequest(ErrorCodes.CannotDmSelf, "A DM needs another member.");
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        if (await WorkspaceAccess.RoleAsync(conn, workspaceId, peerId, ct, tx) is null) return ApiProblem.NotFound(ErrorCodes.UserNotFound, "User");
-
-        var dmKey = string.Join(':', new[] { userId, peerId }.Order());
-        var created = await conn.QuerySingleOrDefaultAsync<Guid?>(Cmd.For(InsertSql, new { workspaceId, dmKey, userId }, ct, tx));
-        if (created is not { } channelId)
-        {
-            await tx.RollbackAsync(ct);
-            var existing = await conn.QuerySingleAsync<Guid>(Cmd.For(FindSql, new { workspaceId, dmKey }, ct));
-            return TypedResults.Ok((await ChannelQueries.GetAsync(conn, existing, userId, ct))!);
-        }
-        await conn.ExecuteAsync(Cmd.For(MembersSql, new { channelId, workspaceId, userId, peerId }, ct, tx));
-        var view = (await ChannelQueries.GetAsync(conn, channelId, userId, ct, tx))!;
-        var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, workspaceId, ct);
-        var e = await WorkspaceEventLog.AppendAsync(conn, tx, workspaceId, seq, EventTypes.ChannelCreated, channelId, null, new { channelId, type = "dm", memberIds = new[] { userId, peerId } }, ct);
-        await tx.CommitAsync(ct);
-        await events.PublishAsync(e, ct);
-        return TypedResults.Created($"/api/v1/channels/{channelId}", view);
+        if (await DirectMessages.OpenAsync(conn, workspaceId, userId, peerId, ct) is not { } dm) return ApiProblem.NotFound(ErrorCodes.UserNotFound, "User");
+        var view = (await ChannelQueries.GetAsync(conn, dm.ChannelId, userId, ct))!;
+        if (!dm.Created) return TypedResults.Ok(view);
+        await events.PublishAsync(dm.Event!, ct);
+        return TypedResults.Created($"/api/v1/channels/{dm.ChannelId}", view);
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using AgentLink.Core.Agents;
 using AgentLink.Core.Events;
 using AgentLink.MqttBridge.Broker;
+using AgentLink.MqttBridge.Mcp;
 using Dapper;
 using Npgsql;
 
@@ -14,10 +15,13 @@ namespace AgentLink.MqttBridge.Delivery;
 /// owes agents something, and again by the SweepAgentOutbox timer function as a backstop, since
 /// the signal is at-most-once) and by an agent subscribing to its inbox. One flush per stream at
 /// a time: in this process by a per-stream flag, across bridge instances by a PostgreSQL
-/// advisory lock held for the flush. Delivery is at least once; agents de-duplicate by id.
+/// advisory lock held for the flush. Delivery is at least once; agents de-duplicate by id. An agent's
+/// inbox goes over MQTT when it is connected and listening, else to its MCP sessions on this instance
+/// (see McpInbox), else it waits.
 /// </summary>
 public sealed class OutboxDispatcher(
-    NpgsqlDataSource dataSource, IAgentTransport transport, AgentTopics topics, IEventBus bus, ILogger<OutboxDispatcher> logger)
+    NpgsqlDataSource dataSource, IAgentTransport transport, AgentTopics topics, IEventBus bus, McpSessions mcp, McpInbox mcpInbox,
+    ILogger<OutboxDispatcher> logger)
     : BackgroundService
 {
     public const int Batch = 200;
@@ -29,7 +33,7 @@ public sealed class OutboxDispatcher(
         select o.id, o.message_id, o.target, o.payload::text as payload, o.workspace_id, o.channel_id, o.author_id,
                o.agent_user_id, ra.agent_id
         from agent_outbox o left join remote_agents ra on ra.user_id = o.agent_user_id
-        where o.stream_id = @streamId and o.delivered_at is null
+        where o.stream_id = @streamId and o.delivered_at is null and (o.offered_until is null or o.offered_until < now())
         order by o.id
         limit @Batch
         """;
@@ -88,6 +92,18 @@ public sealed class OutboxDispatcher(
             var rows = (await conn.QueryAsync<Row>(Cmd.For(PendingSql, new { streamId, Batch }, ct, tx))).ToList();
             if (rows.Count == 0) return;
 
+            if (rows[0].Target == "inbox" && !await transport.CanDeliverToAsync(rows[0].AgentUserId!.Value, ct))
+            {
+                // Not on MQTT here: an MCP session on this instance takes the rows as offers (acknowledged later),
+                // or they wait for the agent, in the table.
+                var agentUserId = rows[0].AgentUserId!.Value;
+                if (!mcp.HasSession(agentUserId)) return;
+                await mcpInbox.OfferAsync(conn, tx, rows.Select(r => r.Id).ToArray(), ct);
+                await tx.CommitAsync(ct);
+                await mcp.PushAsync(agentUserId, McpInbox.ToJson(rows.Select(r => new McpInbox.Row(r.Id, r.Payload))), ct);
+                if (rows.Count < Batch) return;
+                continue;
+            }
             var delivered = rows[0].Target == "inbox" ? await SendInboxAsync(rows, ct) : await PublishChannelAsync(rows, ct);
             if (delivered.Count > 0) await conn.ExecuteAsync(Cmd.For(DeliveredSql, new { ids = delivered.ToArray() }, ct, tx));
             await tx.CommitAsync(ct);
@@ -100,7 +116,6 @@ public sealed class OutboxDispatcher(
     {
         var delivered = new List<long>();
         var agentUserId = rows[0].AgentUserId!.Value;
-        if (!await transport.CanDeliverToAsync(agentUserId, ct)) return delivered;
         var sends = new List<(Row Row, Task<bool> Acked)>(rows.Count);
         foreach (var row in rows)
             sends.Add((row, await transport.SendToAgentAsync(agentUserId, topics.Inbox(row.WorkspaceId, row.AgentId!), row.MessageId, row.Payload, ct)));

@@ -67,7 +67,14 @@ public sealed class AgentMessageHandler(
     /// resending would fail the same way, forever. <paramref name="traceParent"/>: the publisher's W3C traceparent
     /// (an MQTT 5 user property "traceparent"), which the span, the commit and the relays then continue.
     /// </summary>
-    public async Task<InboundOutcome> HandleAsync(AgentIdentity agent, ReadOnlyMemory<byte> payload, CancellationToken ct, string? traceParent = null)
+    public Task<InboundOutcome> HandleAsync(AgentIdentity agent, ReadOnlyMemory<byte> payload, CancellationToken ct, string? traceParent = null) =>
+        HandleAsync(agent, payload, tellRefusal: true, ct, traceParent);
+
+    /// <summary>
+    /// The same, for a caller that answers the agent itself (an MCP tool call): a refusal is returned,
+    /// not also published to the agent's inbox.
+    /// </summary>
+    public async Task<InboundOutcome> HandleAsync(AgentIdentity agent, ReadOnlyMemory<byte> payload, bool tellRefusal, CancellationToken ct, string? traceParent = null)
     {
         using var span = AgentLinkTelemetry.StartFrom("agent.message", traceParent, ActivityKind.Consumer);
         span?.SetTag("agentlink.workspace_id", agent.WorkspaceId);
@@ -90,7 +97,7 @@ public sealed class AgentMessageHandler(
         if (outcome.Code is { } code) span?.SetTag("agentlink.error_code", code);
         AgentLinkTelemetry.AgentMessages.Add(1, new KeyValuePair<string, object?>("outcome", outcome.Result.ToString()));
         if (outcome.Result == InboundResult.Accepted) AgentLinkTelemetry.MessagesPosted.Add(1, new KeyValuePair<string, object?>("sender", "agent"));
-        if (outcome.Result == InboundResult.Refused) await TellAsync(agent, outcome, ct);
+        if (outcome.Result == InboundResult.Refused && tellRefusal) await TellAsync(agent, outcome, ct);
         return outcome;
     }
 
@@ -149,8 +156,9 @@ public sealed class AgentMessageHandler(
             var result = await WriteAsync(db, tx, agent, id, post, mentions, files, links, seq, batch);
             return (result, result.Posted?.Events ?? []);
         }, ct);
-        if (outcome.Posted is { } posted) await AgentOutbox.SignalAsync(bus, posted.AgentStreams);
-        return outcome.Outcome;
+        if (outcome.Posted is not { } posted) return outcome.Outcome;
+        await AgentOutbox.SignalAsync(bus, posted.AgentStreams);
+        return outcome.Outcome with { Value = posted.Message };
     }
 
     private sealed record WriteResult(InboundOutcome Outcome, PostResult? Posted);

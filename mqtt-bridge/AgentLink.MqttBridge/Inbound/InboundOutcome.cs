@@ -12,8 +12,11 @@ public enum InboundResult
     Refused,
 }
 
-/// <summary>What became of one message an agent published; RefId is its envelope id when it had one.</summary>
-public sealed record InboundOutcome(InboundResult Result, string? Code = null, string? Reason = null, Guid? RefId = null)
+/// <summary>
+/// What became of one message an agent published; RefId is its envelope id when it had one; Value is what
+/// was written, when the caller answers with it (an MCP tool returns the posted message, the memory).
+/// </summary>
+public sealed record InboundOutcome(InboundResult Result, string? Code = null, string? Reason = null, Guid? RefId = null, object? Value = null)
 {
     public static readonly InboundOutcome Duplicate = new(InboundResult.Duplicate);
 

@@ -34,7 +34,7 @@ public sealed class MemoryHandler(NpgsqlDataSource dataSource, MemoryStore memor
         var written = await memories.WriteAsync(new MemoryStore.Write(agent.WorkspaceId, agent.UserId, content!, MemoryRules.Topic(topic), source, confidence ?? 0.5, null), ct,
             (conn, tx) => AgentInbound.ClaimAsync(conn, tx, agent, id, ct));
         await events.PublishAsync(written.Event, ct);
-        return InboundOutcome.Accepted(id);
+        return InboundOutcome.Accepted(id) with { Value = written.Memory };
     }
 
     public async Task<InboundOutcome> SearchAsync(AgentIdentity agent, Guid id, JsonElement data, CancellationToken ct)

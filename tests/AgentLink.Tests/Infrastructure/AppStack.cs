@@ -3,6 +3,7 @@ using AgentLink.Core.Hosting;
 using AgentLink.Core.Options;
 using AgentLink.Functions;
 using AgentLink.MqttBridge;
+using AgentLink.MqttBridge.Mcp;
 using AgentLink.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -165,6 +166,7 @@ public sealed class AppStack : IAsyncDisposable
         var bridge = builder.Build();
         bridge.UseAgentLinkDefaults();
         bridge.MapAgentLinkHealth();
+        bridge.MapAgentLinkMcp();
         await bridge.StartAsync();
         Bridge = bridge;
         _apps.Insert(0, bridge);

@@ -208,8 +208,8 @@ public sealed class MessageTests(RedisStackFixture fixture) : IClassFixture<Redi
         Assert.Equal(["retro notes are in the wiki"], await Find("retro -sprint"));
         Assert.Equal(["Sprint retro moved to Friday"], await Find("\"sprint retro\""));
         Assert.Empty(await Find("retrograde"));
-        Assert.Equal(("retro", "fri:*"), AgentLink.Functions.Messages.SearchMessages.SplitPrefix("retro fri"));
-        Assert.Equal(("retro -sprint", null), AgentLink.Functions.Messages.SearchMessages.SplitPrefix("retro -sprint"));
+        Assert.Equal(("retro", "fri:*"), AgentLink.Core.Chat.MessageSearch.SplitPrefix("retro fri"));
+        Assert.Equal(("retro -sprint", null), AgentLink.Core.Chat.MessageSearch.SplitPrefix("retro -sprint"));
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using System.Data;
 using System.Text.Json;
+using AgentLink.Core.Data;
 using AgentLink.Core.Files;
+using Dapper;
 
-namespace AgentLink.Functions.Messages;
+namespace AgentLink.Core.Chat;
 
 public static class MessageQueries
 {

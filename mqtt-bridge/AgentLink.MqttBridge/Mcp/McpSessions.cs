@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AgentLink.MqttBridge.Mcp;
+
+/// <summary>
+/// The MCP sessions open on this bridge instance, by agent, with the resources each subscribed to.
+/// The outbox dispatcher asks it whether an agent without an MQTT connection can be reached over
+/// MCP, and hands it what to push; resource changes are announced to the sessions that subscribed.
+/// </summary>
+public sealed class McpSessions(ILogger<McpSessions> logger)
+{
+    /// <summary>The notification that carries inbox deliveries: {deliveries: [{deliveryId, envelope}]}.</summary>
+    public const string DeliveryNotification = "notifications/agentlink/delivery";
+
+    public sealed class Session(McpServer server)
+    {
+        public McpServer Server { get; } = server;
+        public ConcurrentDictionary<string, bool> Subscriptions { get; } = new(StringComparer.Ordinal);
+    }
+
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Session, bool>> _byAgent = new();
+
+    public Session Add(Guid agentUserId, McpServer server)
+    {
+        var session = new Session(server);
+        _byAgent.GetOrAdd(agentUserId, _ => new()).TryAdd(session, true);
+        return session;
+    }
+
+    public void Remove(Guid agentUserId, Session session)
+    {
+        if (_byAgent.TryGetValue(agentUserId, out var sessions)) sessions.TryRemove(session, out _);
+    }
+
+    public bool HasSession(Guid agentUserId) => _byAgent.TryGetValue(agentUserId, out var s) && !s.IsEmpty;
+
+    public Session? Find(Guid agentUserId, McpServer server) =>
+        _byAgent.TryGetValue(agentUserId, out var s) ? s.Keys.FirstOrDefault(x => ReferenceEquals(x.Server, server)) : null;
+
+    /// <summary>Agents with at least one open session here (their workspaces' events are watched for resource changes).</summary>
+    public IEnumerable<Guid> Agents => _byAgent.Where(p => !p.Value.IsEmpty).Select(p => p.Key);
+
+    /// <summary>Pushes deliveries to every session of the agent; best effort (the agent acknowledges what it handled).</summary>
+    public async Task PushAsync(Guid agentUserId, JsonArray deliveries, CancellationToken ct)
+    {
+        if (!_byAgent.TryGetValue(agentUserId, out var sessions)) return;
+        foreach (var session in sessions.Keys)
+        {
+            try
+            {
+                await session.Server.SendNotificationAsync(DeliveryNotification, new JsonObject { ["deliveries"] = deliveries.DeepClone() }, cancellationToken: ct);
+                if (session.Subscriptions.ContainsKey(McpResources.InboxUri))
+                    await session.Server.SendNotificationAsync(NotificationMethods.ResourceUpdatedNotification,
+                        new ResourceUpdatedNotificationParams { Uri = McpResources.InboxUri }, cancellationToken: ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogDebug(ex, "Could not push deliveries to an MCP session of agent {AgentUserId}; they wait for its read_inbox", agentUserId);
+            }
+        }
+    }
+
+    /// <summary>Tells the agent's sessions that subscribed to <paramref name="uri"/> that it changed.</summary>
+    public async Task ResourceChangedAsync(Guid agentUserId, string uri, CancellationToken ct)
+    {
+        if (!_byAgent.TryGetValue(agentUserId, out var sessions)) return;
+        foreach (var session in sessions.Keys.Where(s => s.Subscriptions.ContainsKey(uri)))
+        {
+            try
+            {
+                await session.Server.SendNotificationAsync(NotificationMethods.ResourceUpdatedNotification,
+                    new ResourceUpdatedNotificationParams { Uri = uri }, cancellationToken: ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogDebug(ex, "Could not tell an MCP session of agent {AgentUserId} that {Uri} changed", agentUserId, uri);
+            }
+        }
+    }
+
+    /// <summary>Tells the agent's sessions that its prompts (its skills) changed.</summary>
+    public async Task PromptsChangedAsync(Guid agentUserId, CancellationToken ct)
+    {
+        if (!_byAgent.TryGetValue(agentUserId, out var sessions)) return;
+        foreach (var session in sessions.Keys)
+        {
+            try { await session.Server.SendNotificationAsync(NotificationMethods.PromptListChangedNotification, cancellationToken: ct); }
+            catch (Exception ex) when (ex is not OperationCanceledException) { logger.LogDebug(ex, "Could not tell an MCP session of agent {AgentUserId} that its prompts changed", agentUserId); }
+        }
+    }
+}
