@@ -58,6 +58,7 @@ public static class McpEndpoint
                 o.RunSessionHandler = RunSessionAsync;
 #pragma warning restore MCPEXP002
             })
+            .WithRequestFilters(filters => filters.AddCallToolFilter(RequiredArguments.Filter))
             .WithTools<ChannelTools>()
             .WithTools<TaskTools>()
             .WithTools<MemoryTools>()
