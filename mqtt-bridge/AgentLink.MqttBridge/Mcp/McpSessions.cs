@@ -37,8 +37,9 @@ public sealed class McpSessions(ILogger<McpSessions> logger)
 
     public bool HasSession(Guid agentUserId) => _byAgent.TryGetValue(agentUserId, out var s) && !s.IsEmpty;
 
+    /// <summary>The session a request belongs to, by its session id (request handlers see their own view of the server).</summary>
     public Session? Find(Guid agentUserId, McpServer server) =>
-        _byAgent.TryGetValue(agentUserId, out var s) ? s.Keys.FirstOrDefault(x => ReferenceEquals(x.Server, server)) : null;
+        server.SessionId is { } id && _byAgent.TryGetValue(agentUserId, out var s) ? s.Keys.FirstOrDefault(x => x.Server.SessionId == id) : null;
 
     /// <summary>Agents with at least one open session here (their workspaces' events are watched for resource changes).</summary>
     public IEnumerable<Guid> Agents => _byAgent.Where(p => !p.Value.IsEmpty).Select(p => p.Key);
