@@ -45,7 +45,7 @@ public static class BridgeHost
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("mqtt", tags: ["ready"]);
-        services.AddAgentLinkMcp(builder.Configuration);
+        services.AddAgentLinkMcp();
         return builder;
     }
 }

@@ -87,6 +87,11 @@ public static class HostDefaults
                 "AgentLink:Audits: the timeouts must be positive, EvidenceCharsInPrompt at least 100 and EvidenceBudgetChars at least that.")
             .ValidateOnStart();
         services.AddOptions<SecretOptions>().Bind(configuration.GetSection(SecretOptions.Section));
+        // The bridge serves MCP; the functions name its URL in agent cards.
+        services.AddOptions<McpOptions>().Bind(configuration.GetSection(McpOptions.Section))
+            .Validate(o => o.OfferSeconds is >= 5 and <= 3600, "AgentLink:Mcp:OfferSeconds must be from 5 to 3600.")
+            .Validate(o => o.Path.StartsWith('/'), "AgentLink:Mcp:Path must start with '/'.")
+            .ValidateOnStart();
         services.AddSingleton<Security.SecretBox>();
         services.TryAddSingleton<Audits.IJudgeChatClients, Audits.OpenAiJudgeChatClients>();
         services.AddSingleton<Audits.LlmJudge>();

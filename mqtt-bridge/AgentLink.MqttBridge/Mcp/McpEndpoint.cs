@@ -21,11 +21,8 @@ public static class McpEndpoint
 {
     public const string Policy = "McpAgent";
 
-    public static IServiceCollection AddAgentLinkMcp(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAgentLinkMcp(this IServiceCollection services)
     {
-        services.AddOptions<McpOptions>().Bind(configuration.GetSection(McpOptions.Section))
-            .Validate(o => o.OfferSeconds is >= 5 and <= 3600, "AgentLink:Mcp:OfferSeconds must be from 5 to 3600.")
-            .Validate(o => o.Path.StartsWith('/'), "AgentLink:Mcp:Path must start with '/'.");
         // Always there: the dispatcher asks them whether an agent is on MCP here (never, when MCP is off).
         services.AddSingleton<McpSessions>();
         services.AddSingleton<McpInbox>();
