@@ -73,7 +73,7 @@ public sealed class FunctionsAppTests(RedisStackFixture fixture) : IClassFixture
         // A workspace role can only be checked when the route names the workspace.
         Assert.All(FunctionCatalog.App.Http.Where(f => f.Policy.WorkspaceRole is not null), f => Assert.Contains("{workspaceId:guid}", f.Route));
         // Anonymous functions are a short, deliberate list.
-        Assert.Equal(["GetApiDescription", "HealthLive", "HealthReady", "Login", "ReceiveStripeWebhook", "RegisterAgent", "Signup"],
+        Assert.Equal(["GetAgentCard", "GetApiDescription", "HealthLive", "HealthReady", "ListAgentCards", "Login", "ReceiveStripeWebhook", "RegisterAgent", "Signup"],
             FunctionCatalog.App.Http.Where(f => f.Policy.Caller == Caller.Anyone).Select(f => f.Name).Order());
         // The signature check refuses what the worker would bind differently (here, a ClaimsPrincipal).
         var bad = typeof(FunctionsAppTests).GetMethod(nameof(NotAFunction), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;

@@ -147,7 +147,8 @@ public sealed partial class HttpFuzzTests : IAsyncLifetime
             (select count(*) from task_comments), (select count(*) from task_activity), (select count(*) from skill_versions), (select count(*) from skill_assignments),
             (select count(*) from attachments), (select count(*) from workspace_subscriptions), (select count(*) from stripe_events),
             (select count(*) from agent_memories), (select count(*) from audit_criteria_versions), (select count(*) from audit_runs),
-            (select count(*) from audit_settings), (select count(*) from audit_schedules), (select count(*) from remote_agents where auditor))
+            (select count(*) from audit_settings), (select count(*) from audit_schedules), (select count(*) from remote_agents where auditor),
+            (select count(*) from remote_agents where card_public or card_description is not null))
         """);
 
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]

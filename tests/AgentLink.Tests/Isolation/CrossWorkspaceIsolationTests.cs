@@ -93,6 +93,10 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         new("GET", "/api/v1/workspaces/{workspaceId}/billing"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/checkout"),
         new("POST", "/api/v1/workspaces/{workspaceId}/billing/portal"),
+        // A2A cards: members-only ones look like ids that do not exist (AgentCardTests covers public ones).
+        new("GET", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/.well-known/agent-card.json"),
+        new("GET", "/api/v1/workspaces/{workspaceId}/.well-known/agent-cards.json"),
+        new("PUT", "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/card", new { @public = true, description = "defaced" }),
     ];
 
     [Fact]
@@ -125,6 +129,7 @@ public sealed class CrossWorkspaceIsolationTests(RedisStackFixture fixture) : IC
         Assert.Equal(eventsBefore, await TestEnvironment.ScalarAsync<long>("select last_seq from workspaces where id = @id", new { id = team.WorkspaceId }));
         Assert.Equal(1L, await TestEnvironment.ScalarAsync<long>("select count(*) from agent_memories where workspace_id = @id", new { id = team.WorkspaceId }));
         Assert.Equal(0L, await TestEnvironment.ScalarAsync<long>("select count(*) from audit_criteria_versions where workspace_id = @id", new { id = team.WorkspaceId }));
+        Assert.Equal(0L, await TestEnvironment.ScalarAsync<long>("select count(*) from remote_agents where workspace_id = @id and (card_public or card_description is not null)", new { id = team.WorkspaceId }));
         Assert.Equal("running", await TestEnvironment.ScalarAsync<string>("select string_agg(status, ',') from audit_runs where workspace_id = @id", new { id = team.WorkspaceId }));
         Assert.Equal(attachmentsBefore, await TestEnvironment.ScalarAsync<long>("select count(*) from attachments where workspace_id = @id", new { id = team.WorkspaceId }));
         var history = await team.Owner.GetOkAsync($"/api/v1/channels/{team.GeneralId}/messages");

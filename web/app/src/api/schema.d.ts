@@ -1053,6 +1053,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/.well-known/agent-cards.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's directory of A2A cards: every claimed agent's for members, the public ones for anyone else. */
+        get: operations["ListAgentCards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/agents": {
         parameters: {
             query?: never;
@@ -1062,6 +1079,23 @@ export interface paths {
         };
         /** The workspace's agents with their presence (online, busy, away, offline), last seen and who claimed them (null: claimed with an invite); any member may look. */
         get: operations["ListWorkspaceAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/.well-known/agent-card.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent's A2A card, at its well-known path. Members see it; others only when its owner made it public. */
+        get: operations["GetAgentCard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1151,6 +1185,23 @@ export interface paths {
         put: operations["SetAuditSchedule"];
         post?: never;
         delete: operations["DeleteAuditSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Makes an agent's card public (or members-only again) and sets what it says the agent does; the workspace owner only. */
+        put: operations["UpdateAgentCard"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2527,6 +2578,111 @@ export interface components {
         CreateWorkspaceRequest: {
             name?: string | null;
         };
+        AgentCardsDirectory: {
+            /** Format: uuid */
+            workspaceId: string;
+            workspace: string;
+            cards: {
+                protocolVersion: string;
+                name: string;
+                description: string;
+                url: string;
+                version: string;
+                provider: {
+                    organization: string;
+                    url: string;
+                };
+                capabilities: {
+                    streaming: boolean;
+                    pushNotifications: boolean;
+                    extensions: {
+                        uri: string;
+                        description: string;
+                        required: boolean;
+                        params: {
+                            /** Format: uuid */
+                            workspaceId: string;
+                            /** Format: uuid */
+                            agentUserId: string;
+                            agentId: string;
+                            mcp: string;
+                            mqtt: string;
+                            inbox: string;
+                            status: string;
+                            public: boolean;
+                        };
+                    }[];
+                };
+                securitySchemes: {
+                    [key: string]: {
+                        type: string;
+                        scheme: string;
+                        description: string;
+                    };
+                };
+                security: {
+                    [key: string]: string[];
+                }[];
+                defaultInputModes: string[];
+                defaultOutputModes: string[];
+                skills: {
+                    id: string;
+                    name: string;
+                    description: string;
+                    tags: string[];
+                }[];
+            }[];
+        };
+        AgentCardsCard: {
+            protocolVersion: string;
+            name: string;
+            description: string;
+            url: string;
+            version: string;
+            provider: {
+                organization: string;
+                url: string;
+            };
+            capabilities: {
+                streaming: boolean;
+                pushNotifications: boolean;
+                extensions: {
+                    uri: string;
+                    description: string;
+                    required: boolean;
+                    params: {
+                        /** Format: uuid */
+                        workspaceId: string;
+                        /** Format: uuid */
+                        agentUserId: string;
+                        agentId: string;
+                        mcp: string;
+                        mqtt: string;
+                        inbox: string;
+                        status: string;
+                        public: boolean;
+                    };
+                }[];
+            };
+            securitySchemes: {
+                [key: string]: {
+                    type: string;
+                    scheme: string;
+                    description: string;
+                };
+            };
+            security: {
+                [key: string]: string[];
+            }[];
+            defaultInputModes: string[];
+            defaultOutputModes: string[];
+            skills: {
+                id: string;
+                name: string;
+                description: string;
+                tags: string[];
+            }[];
+        };
         AuditRunRoutesAgentAudits: {
             band: string;
             overall: number | null;
@@ -2686,6 +2842,17 @@ export interface components {
             nextRunAt: string | null;
             /** Format: uuid */
             lastRunId: string | null;
+        };
+        AgentCardsCardRequest: {
+            public?: boolean | null;
+            description?: string | null;
+        };
+        AgentCardsCardSettings: {
+            /** Format: uuid */
+            agentUserId: string;
+            public: boolean;
+            description: string | null;
+            cardUrl: string;
         };
         PersonMemoriesAgentMemoryView: {
             memories: {
@@ -6744,6 +6911,37 @@ export interface operations {
             };
         };
     };
+    ListAgentCards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentCardsDirectory"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListWorkspaceAgents: {
         parameters: {
             query?: never;
@@ -6803,6 +7001,38 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAgentCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                agentUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentCardsCard"];
                 };
             };
             /** @description A problem with a stable code */
@@ -7343,6 +7573,87 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with a stable code */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateAgentCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                agentUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentCardsCardRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentCardsCardSettings"];
+                };
+            };
+            /** @description Invalid input (validation_failed, invalid_json, invalid_request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblemDetails"];
+                };
+            };
+            /** @description No or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role is too low (role_too_low) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is too large (payload_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
