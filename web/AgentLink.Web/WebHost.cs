@@ -22,6 +22,8 @@ public static class WebHost
             .Validate(o => o.MaxReplayEvents >= 1, "AgentLink:Web:MaxReplayEvents must be at least 1.")
             .ValidateOnStart();
 
+        var routes = new List<RouteConfig>();
+        var clusters = new List<ClusterConfig>();
         if (web.HostsFunctions)
         {
             builder.AddAgentLinkFunctions();
@@ -34,14 +36,27 @@ public static class WebHost
                     "AgentLink:Web:FunctionsUrl is set but AgentLink:Bus:Redis is not: a separate functions host reaches this relay only through Redis. " +
                     "Set AgentLink__Bus__Redis, or unset the functions URL to run the functions in this process.");
             builder.AddAgentLinkDefaults("agentlink-web");
-            builder.Services.AddReverseProxy().LoadFromMemory(
-                [new RouteConfig { RouteId = "api", ClusterId = "functions", Match = new RouteMatch { Path = "/api/{**rest}" } }],
-                [new ClusterConfig
-                {
-                    ClusterId = "functions",
-                    Destinations = new Dictionary<string, DestinationConfig> { ["functions"] = new() { Address = web.FunctionsUrl! } },
-                }]);
+            routes.Add(new RouteConfig { RouteId = "api", ClusterId = "functions", Match = new RouteMatch { Path = "/api/{**rest}" } });
+            clusters.Add(new ClusterConfig
+            {
+                ClusterId = "functions",
+                Destinations = new Dictionary<string, DestinationConfig> { ["functions"] = new() { Address = web.FunctionsUrl! } },
+            });
         }
+        // MCP is served by the bridge (beside the outbox it delivers from); the public origin forwards it,
+        // so agents use one URL. Responses stream (SSE), which the proxy passes through unbuffered.
+        if (web.ForwardsMcp)
+        {
+            var mcpPath = (builder.Configuration.GetSection(McpOptions.Section).Get<McpOptions>() ?? new McpOptions()).Path.TrimEnd('/');
+            routes.Add(new RouteConfig { RouteId = "mcp", ClusterId = "bridge", Match = new RouteMatch { Path = mcpPath + "/{**rest}" } });
+            clusters.Add(new ClusterConfig
+            {
+                ClusterId = "bridge",
+                Destinations = new Dictionary<string, DestinationConfig> { ["bridge"] = new() { Address = web.BridgeUrl! } },
+                HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromHours(1) },
+            });
+        }
+        if (routes.Count > 0) builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
 
         builder.Services.AddSingleton<WorkspaceTopicHub>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkspaceTopicHub>());
@@ -66,13 +81,13 @@ public static class WebHost
         // host), as each declares; the streams by the default policy (the session), on their own
         // routes only. There is no default authentication scheme (see AddAgentLinkAuth).
         app.UseAuthorization();
+        if (!web.HostsFunctions || web.ForwardsMcp) app.MapReverseProxy();
         if (web.HostsFunctions)
         {
             app.MapAgentLinkFunctions(publicOrigin: true);
         }
         else
         {
-            app.MapReverseProxy();
             // The broker hooks are for the broker, on the internal network: never forwarded from the public origin.
             app.MapNotForwarded(FunctionCatalog.App, f => f.Policy.Caller == Caller.Broker, "/api");
             // The API reference page lives on the public origin; its document comes from the functions through the proxy.
@@ -86,7 +101,7 @@ public static class WebHost
         app.MapAgentLinkHealth();
         // Client-side routes (/w/..., /invite/...) load the app shell; unknown /api and /events
         // paths stay 404 problems rather than turning into the page.
-        app.MapFallbackToFile("{*path:regex(^(?!api/|events/).*$)}", "index.html", AppFiles);
+        app.MapFallbackToFile("{*path:regex(^(?!api/|events/|mcp(/|$)).*$)}", "index.html", AppFiles);
         return app;
     }
 

@@ -35,5 +35,13 @@ public sealed class WebOptions
     /// </summary>
     public int MaxReplayEvents { get; set; } = 10_000;
 
+    /// <summary>
+    /// Base URL of the MQTT bridge's HTTP port, where the MCP server is; set, this host forwards
+    /// AgentLink:Mcp:Path (/mcp) to it, so agents use the app's own origin. Empty: not forwarded.
+    /// </summary>
+    public string? BridgeUrl { get; set; }
+
     public bool HostsFunctions => string.IsNullOrWhiteSpace(FunctionsUrl);
+
+    public bool ForwardsMcp => !string.IsNullOrWhiteSpace(BridgeUrl);
 }

@@ -90,6 +90,9 @@ public sealed class AppStack : IAsyncDisposable
         // The broker hooks are off without a secret (and an external-broker host refuses to start without one).
         settings["AgentLink:Mqtt:HookSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
+        // The bridge's HTTP port is known before the web host starts, which forwards /mcp to it (always a fresh
+        // port: a second stack made from this one's settings runs its own bridge).
+        if (broker is not null) settings["AgentLink:Web:BridgeUrl"] = $"http://127.0.0.1:{TestEnvironment.FreePort()}";
 
         var apps = new List<WebApplication>();
         string functionsUrl;
@@ -162,6 +165,7 @@ public sealed class AppStack : IAsyncDisposable
     public async Task StartBridgeAsync()
     {
         var builder = Create(new Dictionary<string, string?>(Settings));
+        if (Settings.GetValueOrDefault("AgentLink:Web:BridgeUrl") is { Length: > 0 } bridgeUrl) builder.WebHost.UseUrls(bridgeUrl);
         builder.AddAgentLinkBridge();
         var bridge = builder.Build();
         bridge.UseAgentLinkDefaults();

@@ -21,7 +21,8 @@ public sealed class McpAgent : IAsyncDisposable
     /// <summary>Resource URIs the server said changed (notifications/resources/updated).</summary>
     public Channel<string> ResourceUpdates { get; } = Channel.CreateUnbounded<string>();
 
-    public static string Endpoint(AppStack stack) => stack.Bridge!.Urls.First() + "/mcp";
+    /// <summary>The MCP URL agents are given: the app's public origin, which forwards it to the bridge.</summary>
+    public static string Endpoint(AppStack stack) => stack.WebUrl + "/mcp";
 
     public static async Task<McpAgent> ConnectAsync(AppStack stack, string apiKey, string? agent = null)
     {
