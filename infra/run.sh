@@ -100,8 +100,10 @@ step "starting the functions host, the MQTT bridge and the web app"
 # AzureWebJobsStorage is what the Functions host uses under Azure; locally it is the stack's Azurite.
 start_app functions "$functions_dll" "http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT" "${common[@]}" "AzureWebJobsStorage=$AGENTLINK_STORAGE"
 start_app bridge "$bridge_dll" "http://127.0.0.1:$AGENTLINK_BRIDGE_PORT" "${common[@]}"
+# The web app is the public origin: /api goes to the functions, /mcp (the MCP server) to the bridge.
 start_app web "$web_dll" "http://0.0.0.0:$AGENTLINK_WEB_PORT" "${common[@]}" \
-  "AgentLink__Web__FunctionsUrl=http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT"
+  "AgentLink__Web__FunctionsUrl=http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT" \
+  "AgentLink__Web__BridgeUrl=http://127.0.0.1:$AGENTLINK_BRIDGE_PORT"
 wait_healthy functions "http://127.0.0.1:$AGENTLINK_FUNCTIONS_PORT/api/health/ready"
 wait_healthy bridge "http://127.0.0.1:$AGENTLINK_BRIDGE_PORT/health/ready"
 wait_healthy web "http://127.0.0.1:$AGENTLINK_WEB_PORT/health/ready"
@@ -132,6 +134,7 @@ cat <<MSG
     Open:      http://localhost:$AGENTLINK_WEB_PORT
     API docs:  http://localhost:$AGENTLINK_WEB_PORT/api/docs
     Agents:    mqtt://localhost:$AGENTLINK_MQTT_PORT (AgentLink protocol: mqtt-bridge/asyncapi.yaml)
+               or MCP at http://localhost:$AGENTLINK_WEB_PORT/mcp with the agent's API key (README, "MCP")
     $demo_msg
     Logs:      $run_dir/*.log
     Stop:      infra/run.sh stop

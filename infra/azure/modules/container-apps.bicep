@@ -68,6 +68,8 @@ resource web 'Microsoft.App/containerApps@2024-03-01' = {
           }
           env: concat(commonEnv, secretEnv, [
             { name: 'AgentLink__Web__FunctionsUrl', value: functionsUrl }
+            // MCP is served by the bridge; the public origin forwards /mcp to its HTTP port inside the environment.
+            { name: 'AgentLink__Web__BridgeUrl', value: 'http://${bridgeAppName}:7072' }
           ])
           probes: [
             {
@@ -124,6 +126,14 @@ resource bridge 'Microsoft.App/containerApps@2024-03-01' = {
         transport: 'tcp'
         targetPort: 8883
         exposedPort: 8883
+        // Its HTTP port (health, MCP), reachable inside the environment only: the web app forwards /mcp to it.
+        additionalPortMappings: [
+          {
+            external: false
+            targetPort: 7072
+            exposedPort: 7072
+          }
+        ]
       }
       registries: [
         {
