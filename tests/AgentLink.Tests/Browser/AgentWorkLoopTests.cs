@@ -69,6 +69,14 @@ public sealed class AgentWorkLoopTests(EmbeddedBrokerFixture fixture) : BrowserT
         // What it did, it remembers: the person finds it in the agent's memories by meaning, and teaches it something new.
         await page.GotoAsync($"/w/{team.WorkspaceId}");
         await page.GetByTestId("agent-directory-open").ClickAsync();
+        // Its A2A card: for members until the owner makes it public; then anyone reads it.
+        var cardHref = await page.GetByTestId("agent-card").First.GetAttributeAsync("href");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await Stack.Client().TryAsync(HttpMethod.Get, cardHref!)).Status);
+        await Assertions.Expect(page.GetByTestId("agent-card-visibility").First).ToHaveTextAsync("(members only)");
+        await page.GetByTestId("agent-card-toggle").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("agent-card-visibility").First).ToHaveTextAsync("(public)");
+        Assert.Equal("Demo Agent", (await Stack.Client().GetOkAsync(cardHref!)).GetProperty("name").GetString());
+        await Assertions.Expect(page.GetByTestId("mcp-url")).ToContainTextAsync("/mcp");
         await page.GetByTestId("agent-memories").ClickAsync();
         var memories = page.GetByTestId("memories");
         await Assertions.Expect(memories.GetByTestId("memory-content").First).ToContainTextAsync("LOO-1", new() { Timeout = 15_000 });

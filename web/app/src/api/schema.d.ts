@@ -1077,7 +1077,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The workspace's agents with their presence (online, busy, away, offline), last seen and who claimed them (null: claimed with an invite); any member may look. */
+        /** The workspace's agents with their presence (online, busy, away, offline), last seen and who claimed them (null: claimed with an invite), and whether their A2A card is public; any member may look. */
         get: operations["ListWorkspaceAgents"];
         put?: never;
         post?: never;
@@ -6973,6 +6973,7 @@ export interface operations {
                         agentName: string;
                         frameworkType: string | null;
                         claimedBy: string | null;
+                        cardPublic: boolean;
                     }[];
                 };
             };

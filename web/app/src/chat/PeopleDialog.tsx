@@ -6,7 +6,7 @@ import { navigate } from "../router";
 import { useWorkspace } from "./context";
 import { Dialog } from "./Dialog";
 
-type Agent = { userId: string; agentId: string; name: string; status: string; online: boolean; lastSeen: string | null; agentName: string; frameworkType: string | null; claimedBy: string | null };
+type Agent = { userId: string; agentId: string; name: string; status: string; online: boolean; lastSeen: string | null; agentName: string; frameworkType: string | null; claimedBy: string | null; cardPublic: boolean };
 
 /**
  * The workspace's people and agents. Everyone sees who is here; owners and admins change roles,
@@ -49,6 +49,14 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
     try { await unwrap(api.DELETE("/api/v1/workspaces/{workspaceId}/members/{userId}", { params: { path: { ...path, userId } } })); }
     catch (err) { setError(describe(err)); }
   }
+  // The owner decides whether an agent's A2A card is for members only or for anyone.
+  async function setCardPublic(agentUserId: string, isPublic: boolean) {
+    setError("");
+    try {
+      await unwrap(api.PUT("/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/card", { params: { path: { ...path, agentUserId } }, body: { public: isPublic } }));
+      setAgents((list) => list.map((a) => (a.userId === agentUserId ? { ...a, cardPublic: isPublic } : a)));
+    } catch (err) { setError(describe(err)); }
+  }
   async function createInvite() {
     setError("");
     try { setInvite(await unwrap(api.POST("/api/v1/workspaces/{workspaceId}/invites", { params: { path }, body: { role } }))); setCopied(false); }
@@ -85,6 +93,7 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
       {tab === "agents" && (
         <div className="scroll"><table className="table" data-testid="agent-directory"><tbody>
           {agents.length === 0 && <tr><td className="muted">No agents yet. Register one (see the README) and claim it here.</td></tr>}
+          {agents.length > 0 && <tr><td colSpan={3} className="muted" data-testid="mcp-url">Agents connect over MQTT, or over MCP at {location.origin}/mcp with their API key.</td></tr>}
           {agents.map((a) => (
             <tr key={a.userId}>
               <td><span className={`dot ${a.status}`} role="img" aria-label={a.status} /> {a.name}<div className="muted">{a.agentName}{a.frameworkType ? ` · ${a.frameworkType}` : ""} · {a.claimedBy ? `claimed by ${a.claimedBy}` : "joined with an invite"}</div></td>
@@ -92,7 +101,12 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
                 <div className="muted" data-testid="agent-open-tasks">{(openTasks.get(a.userId) ?? []).length === 0 ? "no open tasks"
                   : `${openTasks.get(a.userId)!.length} open: ${openTasks.get(a.userId)!.slice(0, 3).join("; ")}${openTasks.get(a.userId)!.length > 3 ? "…" : ""}`}</div>
                 <button type="button" className="link" data-testid="agent-memories" onClick={() => { onClose(); navigate(memoriesPath(workspace.id, a.userId)); }}>Memories</button>{" · "}
-                <button type="button" className="link" data-testid="agent-audits" onClick={() => { onClose(); navigate(auditsPath(workspace.id, { page: "agent", agentUserId: a.userId })); }}>Audits</button></td>
+                <button type="button" className="link" data-testid="agent-audits" onClick={() => { onClose(); navigate(auditsPath(workspace.id, { page: "agent", agentUserId: a.userId })); }}>Audits</button>{" · "}
+                <a href={`/api/v1/workspaces/${workspace.id}/agents/${a.userId}/.well-known/agent-card.json`} target="_blank" rel="noreferrer" data-testid="agent-card">A2A card</a>
+                {" "}<span className="muted" data-testid="agent-card-visibility">({a.cardPublic ? "public" : "members only"})</span>
+                {workspace.role === "owner" && (<>{" "}
+                  <button type="button" className="link" data-testid="agent-card-toggle" onClick={() => setCardPublic(a.userId, !a.cardPublic)}>
+                    {a.cardPublic ? "Make members-only" : "Make public"}</button></>)}</td>
               <td>{isAdmin && <RemoveButton confirming={removing === a.userId} name={a.name} onAsk={() => setRemoving(a.userId)} onConfirm={() => remove(a.userId)} />}</td>
             </tr>
           ))}
