@@ -91,6 +91,7 @@ public static class HostDefaults
         services.AddOptions<McpOptions>().Bind(configuration.GetSection(McpOptions.Section))
             .Validate(o => o.OfferSeconds is >= 5 and <= 3600, "AgentLink:Mcp:OfferSeconds must be from 5 to 3600.")
             .Validate(o => o.Path.StartsWith('/'), "AgentLink:Mcp:Path must start with '/'.")
+            .Validate(o => o.PresenceRefreshSeconds >= 1 && o.IdleMinutes >= 1, "AgentLink:Mcp:PresenceRefreshSeconds and IdleMinutes must be at least 1.")
             .ValidateOnStart();
         services.AddSingleton<Security.SecretBox>();
         services.TryAddSingleton<Audits.IJudgeChatClients, Audits.OpenAiJudgeChatClients>();

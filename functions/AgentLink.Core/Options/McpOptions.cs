@@ -22,4 +22,10 @@ public sealed class McpOptions
 
     /// <summary>How often an open MCP session refreshes its agent's presence (it has no MQTT heartbeat).</summary>
     public int PresenceRefreshSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// A session with no request and no open stream for this long is closed (its agent then shows offline, unless it
+    /// is on MQTT); the client starts a new one. Clients that keep the notification stream open are never idle.
+    /// </summary>
+    public int IdleMinutes { get; set; } = 10;
 }

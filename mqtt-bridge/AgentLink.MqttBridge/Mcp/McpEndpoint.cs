@@ -49,7 +49,9 @@ public static class McpEndpoint
             })
             .WithHttpTransport(o =>
             {
-                // Sessions: notifications (deliveries, resource changes) need the session's open stream.
+                // Sessions: notifications (deliveries, resource changes) need the session's open stream. The SDK calls this
+                // mode the back-compat path of the 2025-11-25 revision; a client of the 2026-07-28 revision (no sessions)
+                // falls back to the initialize handshake and gets one, as the SDK's own client does.
                 o.SessionMode = HttpServerSessionMode.Stateful;
 #pragma warning disable MCPEXP002 // RunSessionHandler is experimental; it is the one place that sees a session start and end.
                 o.RunSessionHandler = RunSessionAsync;
@@ -67,6 +69,11 @@ public static class McpEndpoint
             .WithReadResourceHandler(McpResources.ReadAsync)
             .WithSubscribeToResourcesHandler(McpResources.SubscribeAsync)
             .WithUnsubscribeFromResourcesHandler(McpResources.UnsubscribeAsync);
+        // Obsolete with the rest of stateful mode (see RunSessionHandler above): sessions are what we use.
+#pragma warning disable MCP9006
+        services.AddOptions<HttpServerTransportOptions>().Configure<IOptions<McpOptions>>((transport, mcp) =>
+            transport.IdleTimeout = TimeSpan.FromMinutes(mcp.Value.IdleMinutes));
+#pragma warning restore MCP9006
         return services;
     }
 

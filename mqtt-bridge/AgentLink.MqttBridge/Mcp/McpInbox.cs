@@ -61,6 +61,13 @@ public sealed class McpInbox(NpgsqlDataSource dataSource, IOptions<McpOptions> o
         return new Read(acked, rows);
     }
 
+    /// <summary>What is waiting, without offering it (the inbox resource: reading a resource changes nothing).</summary>
+    public async Task<IReadOnlyList<Row>> PeekAsync(AgentIdentity agent, int limit, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Row>(Cmd.For(UndeliveredSql, new { agentUserId = agent.UserId, limit }, ct))).ToList();
+    }
+
     /// <summary>Deliveries as MCP shows them: the outbox row id (what the agent acknowledges) and the envelope, as MQTT would carry it.</summary>
     public static JsonArray ToJson(IEnumerable<Row> rows) =>
         new(rows.Select(r => (JsonNode)new JsonObject { ["deliveryId"] = r.Id, ["envelope"] = JsonNode.Parse(r.Payload) }).ToArray());

@@ -34,12 +34,6 @@ public static class McpResources
         order by updated_at desc limit 200
         """;
 
-    private const string WaitingSql = """
-        select id, payload::text as payload from agent_outbox
-        where stream_id = @agentUserId and agent_user_id = @agentUserId and target = 'inbox' and delivered_at is null
-        order by id limit 100
-        """;
-
     public static ValueTask<ListResourcesResult> ListAsync(RequestContext<ListResourcesRequestParams> context, CancellationToken ct) =>
         ValueTask.FromResult(new ListResourcesResult { Resources = All });
 
@@ -54,7 +48,7 @@ public static class McpResources
         {
             ChannelsUri => await conn.QueryAsync<ChannelTools.ChannelItem>(Cmd.For(ChannelTools.ChannelsSql, args, ct)),
             PinnedMemoriesUri => await conn.QueryAsync<MemoryView>(Cmd.For(PinnedSql, args, ct)),
-            InboxUri => McpInbox.ToJson(await conn.QueryAsync<McpInbox.Row>(Cmd.For(WaitingSql, args, ct))),
+            InboxUri => McpInbox.ToJson(await context.Services!.GetRequiredService<McpInbox>().PeekAsync(agent, 100, ct)),
             _ => throw new McpProtocolException($"No resource '{uri}'; see resources/list.", McpErrorCode.ResourceNotFound),
         };
         return new ReadResourceResult
