@@ -35,6 +35,7 @@ if (Array.IndexOf(args, "--memories") is var memories and >= 0)
 // the same MQTT load through a bare broker with no AgentLink and no persistence.
 var options = Options.Parse(args);
 var mode = options.MosquittoCeiling ? $"bare MQTT broker {options.MqttHost}:{options.MqttPort}, {Math.Max(options.Agents, 1)} publishers, {options.Listeners} subscribers"
+    : options.Agents > 0 && options.Mcp ? $"{options.Agents} agents posting over MCP, {options.Listeners} SSE listeners"
     : options.Agents > 0 ? $"{options.Agents} agents publishing over MQTT, {options.Listeners} SSE listeners"
     : $"a person posting over HTTP, {options.Listeners} SSE listeners";
 Console.WriteLine($"AgentLink load test against {options.Url}: {mode}; {Environment.ProcessorCount} cores, {Environment.OSVersion}");
@@ -44,7 +45,8 @@ await using var ceiling = options.MosquittoCeiling
     : null;
 var team = ceiling is null ? await Team.CreateAsync(options.Url, options.Listeners) : null;
 if (team is not null) Console.WriteLine($"workspace {team.WorkspaceId}: {team.ListenerTokens.Count} members joined");
-await using var agents = team is not null && options.Agents > 0 ? await AgentSenders.CreateAsync(options.Url, team, options.Agents) : null;
+await using var agents = team is not null && options.Agents > 0 && !options.Mcp ? await AgentSenders.CreateAsync(options.Url, team, options.Agents) : null;
+await using var mcpAgents = team is not null && options.Agents > 0 && options.Mcp ? await McpSenders.CreateAsync(options.Url, team, options.Agents) : null;
 var listenerCount = team?.ListenerTokens.Count ?? options.Listeners;
 // People take turns posting; every listener marks read as the page does (unless --no-read).
 var posters = team is not null ? new Posters(options.Url, team.ListenerTokens, team.ChannelId) : null;
@@ -94,7 +96,9 @@ async Task<Result> StepAsync(Run run)
     reads?.Reset();
     var connected = await Task.WhenAll(team!.ListenerTokens.Select(t => new Listener(options.Url, t, team.WorkspaceId, run, reads).ConnectAsync(cts.Token)));
     if (connected.Any(ok => !ok)) throw new InvalidOperationException("Some listeners did not get ready.");
-    result = agents is not null ? await run.ExecuteAsync(agents.SendAsync, offset) : await run.ExecuteAsync(posters!.SendAsync, offset);
+    result = agents is not null ? await run.ExecuteAsync(agents.SendAsync, offset)
+        : mcpAgents is not null ? await run.ExecuteAsync(mcpAgents.SendAsync, offset)
+        : await run.ExecuteAsync(posters!.SendAsync, offset);
     await cts.CancelAsync();
     offset += run.Total;
     if (reads is not null) result = result with { ReadsSent = reads.Sent, ReadsFailed = reads.Failed };

@@ -41,7 +41,8 @@ public sealed class McpDeliveryTests(McpStackFixture fixture) : IClassFixture<Mc
         for (var i = 0; i < 5; i++) live.Add((await team.Owner.PostMessageAsync(dmId, $"mcp {i}")).GetProperty("id").GetGuid());
         var pushed = new List<JsonObject>();
         while (pushed.Count < 5) pushed.Add(await TestAgent.NextAsync(mcp.Deliveries, timeout: TimeSpan.FromSeconds(10)));
-        Assert.Equal(live, pushed.Select(MessageIdOf));
+        // A client may handle notifications concurrently (the SDK's does); deliveryId is the order.
+        Assert.Equal(live, pushed.OrderBy(d => d["deliveryId"]!.GetValue<long>()).Select(MessageIdOf));
         var acked = await mcp.CallAsync("ack_inbox", new { upTo = pushed.Max(d => d["deliveryId"]!.GetValue<long>()) });
         Assert.Equal(5, acked.GetProperty("acknowledged").GetInt32());
 

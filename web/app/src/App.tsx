@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
+import { hub } from "./live/hub";
 import { api, ApiError, type User } from "./api/client";
 import { parseRoute } from "./lib/routes";
 import { navigate, usePath } from "./router";
@@ -23,6 +24,9 @@ export function App() {
   }, []);
 
   const signOut = useCallback(async () => {
+    // Leaving on purpose: close the live streams first, or the server's "session.ended" on them
+    // would start a second, full-page navigation while this one is under way.
+    hub.close();
     await api.POST("/api/v1/auth/logout").catch(() => undefined);
     setMe(null);
     navigate("/");
