@@ -51,6 +51,9 @@ public static class ErrorCodes
     public const string AgentNotClaimed = "agent_not_claimed";
     public const string AgentNotFound = "agent_not_found";
     public const string AgentIdTaken = "agent_id_taken";
+
+    /// <summary>An MCP request with a key of several agents and no X-AgentLink-Agent header naming one.</summary>
+    public const string AgentRequired = "agent_required";
     public const string InvalidHookSecret = "invalid_hook_secret";
     public const string HooksDisabled = "hooks_disabled";
 

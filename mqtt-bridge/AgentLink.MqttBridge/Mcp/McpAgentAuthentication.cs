@@ -60,7 +60,7 @@ public sealed class McpAgentAuthentication(
         if (wanted.Length == 0)
         {
             if (agents.Count > 1)
-                return Fail(ErrorCodes.AgentNotFound,
+                return Fail(ErrorCodes.AgentRequired,
                     $"This key has {agents.Count} agents ({string.Join(", ", agents.Select(a => a.AgentId))}); name one in the {AgentHeader} header.", StatusCodes.Status400BadRequest);
             agent = agents[0];
         }

@@ -144,8 +144,15 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.Forbidden, foreign);
         Assert.Contains("\"code\":\"agent_not_found\"", foreignBody);
 
+        // A key of two agents must say which one it acts as.
+        await new AgentLink.Client.AgentLinkOnboarding(Stack.WebUrl).ConnectAsync(first.Registration.ApiKey, [("kai-one-b", "Kai One B")]);
+        var (unnamed, unnamedBody) = await PostAsync(first.Registration.ApiKey, null, null, initialize);
+        Assert.Equal(HttpStatusCode.BadRequest, unnamed);
+        Assert.Contains("\"code\":\"agent_required\"", unnamedBody);
+        Assert.Contains("kai-one-b", unnamedBody);
+
         // The second agent's key on the first agent's session: refused, and nothing is posted.
-        await using var mcp = await McpAgent.ConnectAsync(Stack, first.Registration.ApiKey);
+        await using var mcp = await McpAgent.ConnectAsync(Stack, first.Registration.ApiKey, "kai-one");
         var sessionId = mcp.Client.SessionId!;
         var before = await Stack.ScalarAsync<long>("select count(*) from channel_messages where workspace_id = @w", new { w = team.WorkspaceId });
         var post = new { jsonrpc = "2.0", id = 2, method = "tools/call", @params = new { name = "post_message", arguments = new { channelId = team.GeneralId, text = "hijacked" } } };
