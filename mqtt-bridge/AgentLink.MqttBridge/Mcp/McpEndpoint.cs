@@ -57,7 +57,7 @@ public static class McpEndpoint
                 o.RunSessionHandler = RunSessionAsync;
 #pragma warning restore MCPEXP002
             })
-            .WithRequestFilters(filters => filters.AddCallToolFilter(RequiredArguments.Filter))
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ArgumentChecks.Filter))
             .WithTools<ChannelTools>()
             .WithTools<TaskTools>()
             .WithTools<MemoryTools>()

@@ -203,7 +203,18 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
             Assert.True(code == McpAgent.CodeOf(refused), $"{tool} {JsonSerializer.Serialize(args)[..Math.Min(80, JsonSerializer.Serialize(args).Length)]}: {McpAgent.CodeOf(refused)} ({refused.Message})");
             Assert.Equal(McpErrorCode.InvalidParams, refused.ErrorCode);
         }
-        // A required argument left out, and a tool that does not exist: protocol errors too.
+        // A wrong JSON type, an unknown argument, a required one left out, and a tool that does not exist: protocol errors too.
+        foreach (var (args, named) in new (object, string)[]
+                 {
+                     (new { channelId = 42, text = "x" }, "channelId"),
+                     (new { channelId = team.GeneralId, text = new { nested = true } }, "text"),
+                     (new { channelId = team.GeneralId, text = "x", chanelId = team.GeneralId }, "chanelId"),
+                 })
+        {
+            var wrong = await mcp.RefusedAsync("post_message", args);
+            Assert.Equal((McpErrorCode.InvalidParams, "validation_failed"), (wrong.ErrorCode, McpAgent.CodeOf(wrong)));
+            Assert.Contains(named, wrong.Message);
+        }
         var missing = await mcp.RefusedAsync("post_message", new { channelId = team.GeneralId });
         Assert.Equal((McpErrorCode.InvalidParams, "validation_failed"), (missing.ErrorCode, McpAgent.CodeOf(missing)));
         Assert.Contains("text", missing.Message);
@@ -219,5 +230,49 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
         Assert.True(again.GetProperty("duplicate").GetBoolean());
         Assert.Equal(1, await Stack.ScalarAsync<long>("select count(*) from channel_messages where channel_id = @c and text = 'once'", new { c = team.GeneralId }));
         Assert.NotEqual(Guid.Empty, first.GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Malformed_requests_to_the_MCP_endpoint_are_refused_without_a_server_error_and_an_agent_over_its_rate_is_told_so()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Fy");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "fy-bot", "Fy Bot", connect: false);
+        await using var mcp = await McpAgent.ConnectAsync(Stack, agent.Registration.ApiKey);
+        using var http = new HttpClient();
+        var bodies = new[]
+        {
+            "", "not json", "[]", "[1,2]", "{}", "{\"jsonrpc\":\"2.0\"}", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"post_message\",\"arguments\":[[{}]]}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"post_message\",\"arguments\":{\"channelId\":1e999,\"text\":{\"\\u0000\":true}}}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"uri\":\"agentlink://../../etc/passwd\"}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/get\",\"params\":{\"name\":\"\\u0000\"}}",
+            string.Concat(Enumerable.Repeat("[", 500)) + string.Concat(Enumerable.Repeat("]", 500)),
+        };
+        var before = await SnapshotAsync(team.WorkspaceId);
+        foreach (var body in bodies)
+            foreach (var session in new[] { null, mcp.Client.SessionId })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, McpAgent.Endpoint(Stack)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                request.Headers.Accept.ParseAdd("application/json");
+                request.Headers.Accept.ParseAdd("text/event-stream");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Registration.ApiKey);
+                if (session is not null) request.Headers.Add("Mcp-Session-Id", session);
+                using var response = await http.SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                Assert.True((int)response.StatusCode < 500, $"{body[..Math.Min(60, body.Length)]} -> {(int)response.StatusCode} {text[..Math.Min(300, text.Length)]}");
+            }
+        Assert.Equal(before, await SnapshotAsync(team.WorkspaceId));
+
+        // The same per-agent limit as MQTT (AgentMessagesPerSecond, AgentMessageBurst): a burst past it is refused with rate_limited.
+        var outcomes = new List<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            try { await mcp.CallAsync("post_message", new { channelId = team.GeneralId, text = $"burst {i}" }); outcomes.Add("ok"); }
+            catch (McpProtocolException e) { outcomes.Add(McpAgent.CodeOf(e)); }
+        }
+        Assert.Contains("ok", outcomes);
+        Assert.Contains("rate_limited", outcomes);
+        Assert.Equal(outcomes.Count(o => o == "ok"), await Stack.ScalarAsync<long>("select count(*) from channel_messages where channel_id = @c and text like 'burst %'", new { c = team.GeneralId }));
+        // And the session still works afterwards (the positive control).
+        Assert.NotEqual(0, (await mcp.CallAsync("list_channels")).GetArrayLength());
     }
 }
