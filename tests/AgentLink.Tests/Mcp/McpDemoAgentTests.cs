@@ -122,6 +122,14 @@ public sealed class McpDemoAgentTests(EmbeddedBrokerFixture fixture) : IClassFix
         var pinned = await mcp.Client.ReadResourceAsync("agentlink://memories/pinned");
         Assert.Contains("deploy window", ((TextResourceContents)pinned.Contents.Single()).Text);
 
+        // Its channels too: added to a new channel, the session hears agentlink://channels changed, and reads it there.
+        await mcp.Client.SubscribeToResourceAsync("agentlink://channels");
+        var releases = await team.Owner.CreateChannelAsync(team.WorkspaceId, "releases");
+        await team.Owner.PostOkAsync($"/api/v1/channels/{releases}/members", new { userId = onboarded.UserId });
+        Assert.Equal("agentlink://channels", await TestAgent.NextAsync(mcp.ResourceUpdates, u => u == "agentlink://channels", TimeSpan.FromSeconds(10)));
+        var channels = await mcp.Client.ReadResourceAsync("agentlink://channels");
+        Assert.Contains(releases.ToString(), ((TextResourceContents)channels.Contents.Single()).Text);
+
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
     }
