@@ -33,16 +33,19 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
         return new Other(team, agent, message, task, dm);
     }
 
-    /// <summary>What the other workspace holds, to compare before and after.</summary>
-    private Task<string> SnapshotAsync(Guid workspaceId) => Stack.ScalarAsync<string>("""
+    /// <summary>
+    /// What a workspace holds, to compare before and after. The pending outbox only for a workspace whose agent
+    /// never connects: a connecting agent's presence changes it (its open tasks are sent again on its return).
+    /// </summary>
+    private Task<string> SnapshotAsync(Guid workspaceId, bool withOutbox = true) => Stack.ScalarAsync<string>("""
         select concat_ws('|',
           (select count(*) from channel_messages where workspace_id = @workspaceId),
           (select count(*) from message_reactions where workspace_id = @workspaceId),
           (select count(*) from channels where workspace_id = @workspaceId),
           (select string_agg(status || coalesce(result, ''), ',' order by id) from tasks where workspace_id = @workspaceId),
           (select count(*) from agent_memories where workspace_id = @workspaceId),
-          (select count(*) from agent_outbox where workspace_id = @workspaceId and delivered_at is null))
-        """, new { workspaceId });
+          case when @withOutbox then (select count(*) from agent_outbox where workspace_id = @workspaceId and delivered_at is null) end)
+        """, new { workspaceId, withOutbox });
 
     [Fact]
     public async Task Every_tool_aimed_at_another_workspace_is_refused_or_sees_nothing_and_changes_nothing_there()
@@ -172,7 +175,7 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
         var taskId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/tasks", new { title = "Bo's task", assigneeId = agent.UserId })).GetProperty("id").GetGuid();
         var messageId = (await team.Owner.PostMessageAsync(team.GeneralId, "react to me")).GetProperty("id").GetGuid();
         await using var mcp = await McpAgent.ConnectAsync(Stack, agent.Registration.ApiKey);
-        var before = await SnapshotAsync(team.WorkspaceId);
+        var before = await SnapshotAsync(team.WorkspaceId, withOutbox: false);
         var inboundBefore = await Stack.ScalarAsync<long>("select count(*) from agent_inbound where agent_user_id = @id", new { id = agent.UserId });
 
         var cases = new (string Tool, object Args, string Code)[]
@@ -220,7 +223,7 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
         Assert.Contains("text", missing.Message);
         Assert.Equal(McpErrorCode.InvalidParams, (await mcp.RefusedAsync("drop_tables")).ErrorCode);
 
-        Assert.Equal(before, await SnapshotAsync(team.WorkspaceId));
+        Assert.Equal(before, await SnapshotAsync(team.WorkspaceId, withOutbox: false));
         Assert.Equal(inboundBefore, await Stack.ScalarAsync<long>("select count(*) from agent_inbound where agent_user_id = @id", new { id = agent.UserId }));
 
         // The same key twice posts once (the positive control that writes do work here).
@@ -233,7 +236,7 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Malformed_requests_to_the_MCP_endpoint_are_refused_without_a_server_error_and_an_agent_over_its_rate_is_told_so()
+    public async Task Malformed_requests_to_the_MCP_endpoint_are_refused_without_a_server_error()
     {
         var team = await Scenario.TeamAsync(Stack, "Fy");
         await using var agent = await TestAgent.OnboardAsync(Stack, team, "fy-bot", "Fy Bot", connect: false);
@@ -247,7 +250,7 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/get\",\"params\":{\"name\":\"\\u0000\"}}",
             string.Concat(Enumerable.Repeat("[", 500)) + string.Concat(Enumerable.Repeat("]", 500)),
         };
-        var before = await SnapshotAsync(team.WorkspaceId);
+        var before = await SnapshotAsync(team.WorkspaceId, withOutbox: false);
         foreach (var body in bodies)
             foreach (var session in new[] { null, mcp.Client.SessionId })
             {
@@ -260,18 +263,8 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
                 var text = await response.Content.ReadAsStringAsync();
                 Assert.True((int)response.StatusCode < 500, $"{body[..Math.Min(60, body.Length)]} -> {(int)response.StatusCode} {text[..Math.Min(300, text.Length)]}");
             }
-        Assert.Equal(before, await SnapshotAsync(team.WorkspaceId));
+        Assert.Equal(before, await SnapshotAsync(team.WorkspaceId, withOutbox: false));
 
-        // The same per-agent limit as MQTT (AgentMessagesPerSecond, AgentMessageBurst): a burst past it is refused with rate_limited.
-        var outcomes = new List<string>();
-        for (var i = 0; i < 60; i++)
-        {
-            try { await mcp.CallAsync("post_message", new { channelId = team.GeneralId, text = $"burst {i}" }); outcomes.Add("ok"); }
-            catch (McpProtocolException e) { outcomes.Add(McpAgent.CodeOf(e)); }
-        }
-        Assert.Contains("ok", outcomes);
-        Assert.Contains("rate_limited", outcomes);
-        Assert.Equal(outcomes.Count(o => o == "ok"), await Stack.ScalarAsync<long>("select count(*) from channel_messages where channel_id = @c and text like 'burst %'", new { c = team.GeneralId }));
         // And the session still works afterwards (the positive control).
         Assert.NotEqual(0, (await mcp.CallAsync("list_channels")).GetArrayLength());
     }

@@ -32,11 +32,18 @@ export class LiveHub {
     const status = new EventSource(`/events/status?${q}`);
     this.sources = [channels, status];
     let settle = () => {};
+    let gaveUp = false;
     const ready = new Promise<void>((resolve) => {
       settle = resolve;
-      const off = this.on("ready", () => { off(); resolve(); });
+      const off = this.on("ready", () => {
+        off();
+        // The page stopped waiting and loaded its state before the stream was live: what happened in
+        // between reached neither, so start again from the server's state (as after a replay gap).
+        if (gaveUp && this.workspaceId === workspaceId) this.dispatch({ type: "reset", workspaceId, data: {} });
+        resolve();
+      });
       // A stream that stays unanswered must not hang the page for ever.
-      setTimeout(resolve, 5000);
+      setTimeout(() => { gaveUp = true; resolve(); }, 5000);
     });
     for (const source of this.sources) {
       source.onmessage = (m) => {
