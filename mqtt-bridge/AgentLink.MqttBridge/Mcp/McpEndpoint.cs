@@ -63,6 +63,7 @@ public static class McpEndpoint
             .WithTools<MemoryTools>()
             .WithTools<SkillTools>()
             .WithTools<InboxTools>()
+            .WithTools<AuditTools>()
             .WithListPromptsHandler(McpPrompts.ListAsync)
             .WithGetPromptHandler(McpPrompts.GetAsync)
             .WithListResourcesHandler(McpResources.ListAsync)

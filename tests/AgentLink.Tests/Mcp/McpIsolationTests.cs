@@ -16,7 +16,7 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
 {
     private AppStack Stack => fixture.Stack;
 
-    private sealed record Other(Scenario.Team Team, TestAgent Agent, Guid MessageId, Guid TaskId, Guid DmId);
+    private sealed record Other(Scenario.Team Team, TestAgent Agent, Guid MessageId, Guid TaskId, Guid DmId, Guid RunId);
 
     private async Task<Other> OtherWorkspaceAsync()
     {
@@ -30,7 +30,9 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
             insert into agent_memories (id, workspace_id, agent_user_id, content, source, pinned)
             values (gen_random_uuid(), @workspaceId, @agentUserId, 'zebra memory of another workspace', 'conversation', true)
             """, new { workspaceId = team.WorkspaceId, agentUserId = agent.UserId });
-        return new Other(team, agent, message, task, dm);
+        var run = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/agents/{agent.UserId}/audits", new { judge = "person", window = "24h" }))
+            .GetProperty("id").GetGuid();
+        return new Other(team, agent, message, task, dm, run);
     }
 
     /// <summary>
@@ -44,6 +46,7 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
           (select count(*) from channels where workspace_id = @workspaceId),
           (select string_agg(status || coalesce(result, ''), ',' order by id) from tasks where workspace_id = @workspaceId),
           (select count(*) from agent_memories where workspace_id = @workspaceId),
+          (select string_agg(status, ',') from audit_runs where workspace_id = @workspaceId),
           case when @withOutbox then (select count(*) from agent_outbox where workspace_id = @workspaceId and delivered_at is null) end)
         """, new { workspaceId, withOutbox });
 
@@ -65,6 +68,7 @@ public sealed class McpIsolationTests(EmbeddedBrokerFixture fixture) : IClassFix
             ["open_dm"] = (new { memberId = other.Team.Owner.UserId }, "member_not_found"),
             ["get_task"] = (new { taskId = other.TaskId }, "task_not_found"),
             ["update_task"] = (new { taskId = other.TaskId, status = "done", result = "defaced" }, "task_not_found"),
+            ["submit_audit_result"] = (new { runId = other.RunId, scores = new[] { new { criterion = "Accuracy", score = 0, reasoning = "defaced" } } }, "audit_not_found"),
         };
         foreach (var (tool, (args, code)) in refusals)
         {

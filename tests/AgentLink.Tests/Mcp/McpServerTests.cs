@@ -73,4 +73,35 @@ public sealed class McpServerTests(EmbeddedBrokerFixture fixture) : IClassFixtur
         var history = await mcp.CallAsync("read_history", new { channelId = team.GeneralId });
         Assert.Contains(history.GetProperty("messages").EnumerateArray(), m => m.GetProperty("id").GetGuid() == posted.GetProperty("id").GetGuid());
     }
+
+    [Fact]
+    public async Task An_auditor_agent_over_MCP_gets_the_audit_request_in_its_inbox_and_its_answer_is_checked_like_any_other()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Aud");
+        await using var worker = await TestAgent.OnboardAsync(Stack, team, "worker", "Worker", connect: false);
+        await using var auditor = await TestAgent.OnboardAsync(Stack, team, "mcp-auditor", "MCP Auditor", connect: false);
+        await using var mcp = await McpAgent.ConnectAsync(Stack, auditor.Registration.ApiKey);
+        await team.Owner.OkAsync(HttpMethod.Put, $"/api/v1/workspaces/{team.WorkspaceId}/audits/settings", new { judge = "agent", auditorAgentIds = new[] { auditor.UserId } });
+        var runId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/agents/{worker.UserId}/audits", new { window = "24h" })).GetProperty("id").GetGuid();
+
+        // The request arrives on the session, as any delivery does.
+        System.Text.Json.Nodes.JsonObject request;
+        do request = await TestAgent.NextAsync(mcp.Deliveries, timeout: TimeSpan.FromSeconds(10));
+        while (request["envelope"]!["type"]!.GetValue<string>() != "audit.request");
+        var data = request["envelope"]!["data"]!;
+        Assert.Equal(runId, Guid.Parse(data["runId"]!.GetValue<string>()));
+        var criteria = data["criteria"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).ToList();
+
+        // A partial answer is refused and records nothing; a full one completes the run; a second is closed.
+        var partial = await mcp.RefusedAsync("submit_audit_result", new { runId, scores = new[] { new { criterion = criteria[0], score = 80, reasoning = "only one" } } });
+        Assert.Equal((McpErrorCode.InvalidParams, "validation_failed"), (partial.ErrorCode, McpAgent.CodeOf(partial)));
+        Assert.Equal("running", (await team.Owner.GetOkAsync($"/api/v1/audits/{runId}")).GetProperty("status").GetString());
+        var scores = criteria.Select(c => new { criterion = c, score = 80, reasoning = $"{c}: steady." }).ToArray();
+        await mcp.CallAsync("submit_audit_result", new { runId, scores, notes = "Judged over MCP." });
+        await mcp.CallAsync("ack_inbox", new { upTo = request["deliveryId"]!.GetValue<long>() });
+        var done = await team.Owner.GetOkAsync($"/api/v1/audits/{runId}");
+        Assert.Equal(("done", 80.0, "Judged over MCP."), (done.GetProperty("status").GetString(), done.GetProperty("overall").GetDouble(), done.GetProperty("notes").GetString()));
+        var again = await mcp.RefusedAsync("submit_audit_result", new { runId, scores });
+        Assert.Equal("audit_closed", McpAgent.CodeOf(again));
+    }
 }
