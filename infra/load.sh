@@ -5,6 +5,7 @@
 #   infra/load.sh --agents 20 --listeners 10 --rate 500     20 agents publish over MQTT (start the stack with
 #                                                          AGENTLINK_AGENT_RATE_LIMIT=100000 so the per-agent limit stays out of the way)
 #   infra/load.sh --agents 5 --mcp --listeners 10 --rate 20   5 agents post over MCP (post_message on /mcp); the per-agent limit applies as on MQTT
+#   infra/load.sh --mcp-deliveries [--rate 4]                 a person DMs an agent on MCP only: DM POST -> its session's delivery notification
 #   infra/load.sh --mosquitto-ceiling --agents 20 --listeners 10 --rate 500   the same load through bare Mosquitto
 #   infra/load.sh --task-board 5000 [--requests 200]       seed 5 000 tasks, time the task board's list filters
 #   infra/load.sh --memories 100000 [--memory-agents 10] [--requests 200]   seed 100 000 memories, time hybrid search, measure recall@10

@@ -7,6 +7,14 @@ if (Array.IndexOf(args, "--cold-start") is var cold and >= 0)
     return;
 }
 
+if (args.Contains("--mcp-deliveries"))
+{
+    string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;
+    await McpDeliveryBench.RunAsync(new Uri(Arg("--url", "http://localhost:8080")), int.Parse(Arg("--rate", "4")), int.Parse(Arg("--seconds", "15")),
+        int.Parse(Arg("--warmup-seconds", "5")));
+    return;
+}
+
 if (Array.IndexOf(args, "--task-board") is var board and >= 0)
 {
     var boardUrl = Array.IndexOf(args, "--url") is var u and >= 0 ? new Uri(args[u + 1]) : new Uri("http://localhost:8080");
