@@ -76,6 +76,11 @@ public sealed class AgentWorkLoopTests(EmbeddedBrokerFixture fixture) : BrowserT
         await page.GetByTestId("agent-card-toggle").First.ClickAsync();
         await Assertions.Expect(page.GetByTestId("agent-card-visibility").First).ToHaveTextAsync("(public)");
         Assert.Equal("Demo Agent", (await Stack.Client().GetOkAsync(cardHref!)).GetProperty("name").GetString());
+        await page.GetByTestId("agent-card-describe").First.ClickAsync();
+        await page.GetByTestId("agent-card-description-input").FillAsync("Answers questions and works small tasks.");
+        await page.GetByTestId("agent-card-description-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("agent-card-description").First).ToHaveTextAsync("Answers questions and works small tasks.");
+        Assert.Equal("Answers questions and works small tasks.", (await Stack.Client().GetOkAsync(cardHref!)).GetProperty("description").GetString());
         await Assertions.Expect(page.GetByTestId("mcp-url")).ToContainTextAsync("/mcp");
         await page.GetByTestId("agent-memories").ClickAsync();
         var memories = page.GetByTestId("memories");

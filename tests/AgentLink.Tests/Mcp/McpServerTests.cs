@@ -104,4 +104,21 @@ public sealed class McpServerTests(EmbeddedBrokerFixture fixture) : IClassFixtur
         var again = await mcp.RefusedAsync("submit_audit_result", new { runId, scores });
         Assert.Equal("audit_closed", McpAgent.CodeOf(again));
     }
+
+    [Fact]
+    public async Task An_agent_is_online_while_its_MCP_session_is_open_and_people_see_it_live()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Pia");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "present", "Present", connect: false);
+        await using var status = await Stack.StatusEventsAsync(team.Owner, team.WorkspaceId);
+        bool Presence(SseEvent e, string state) => e.Type == "presence" && e.Payload.GetProperty("userId").GetGuid() == agent.UserId
+                                                   && e.Payload.GetProperty("status").GetString() == state;
+
+        var mcp = await McpAgent.ConnectAsync(Stack, agent.Registration.ApiKey);
+        await status.NextAsync(e => Presence(e, "online"), TimeSpan.FromSeconds(10));
+        Assert.Equal("online", await Stack.ScalarAsync<string>("select status from remote_agents where user_id = @id", new { id = agent.UserId }));
+        // Closing the client ends the session (DELETE): offline, since the agent is not on MQTT either.
+        await mcp.DisposeAsync();
+        await status.NextAsync(e => Presence(e, "offline"), TimeSpan.FromSeconds(10));
+    }
 }

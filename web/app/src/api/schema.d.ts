@@ -1077,7 +1077,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The workspace's agents with their presence (online, busy, away, offline), last seen and who claimed them (null: claimed with an invite), and whether their A2A card is public; any member may look. */
+        /** The workspace's agents with their presence (online, busy, away, offline), last seen and who claimed them (null: claimed with an invite), and their A2A card's visibility and description; any member may look. */
         get: operations["ListWorkspaceAgents"];
         put?: never;
         post?: never;
@@ -6974,6 +6974,7 @@ export interface operations {
                         frameworkType: string | null;
                         claimedBy: string | null;
                         cardPublic: boolean;
+                        cardDescription: string | null;
                     }[];
                 };
             };

@@ -6,7 +6,7 @@ import { navigate } from "../router";
 import { useWorkspace } from "./context";
 import { Dialog } from "./Dialog";
 
-type Agent = { userId: string; agentId: string; name: string; status: string; online: boolean; lastSeen: string | null; agentName: string; frameworkType: string | null; claimedBy: string | null; cardPublic: boolean };
+type Agent = { userId: string; agentId: string; name: string; status: string; online: boolean; lastSeen: string | null; agentName: string; frameworkType: string | null; claimedBy: string | null; cardPublic: boolean; cardDescription: string | null };
 
 /**
  * The workspace's people and agents. Everyone sees who is here; owners and admins change roles,
@@ -49,12 +49,14 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
     try { await unwrap(api.DELETE("/api/v1/workspaces/{workspaceId}/members/{userId}", { params: { path: { ...path, userId } } })); }
     catch (err) { setError(describe(err)); }
   }
-  // The owner decides whether an agent's A2A card is for members only or for anyone.
-  async function setCardPublic(agentUserId: string, isPublic: boolean) {
+  // The owner decides whether an agent's A2A card is for members only or for anyone, and what it says the agent does.
+  const [describing, setDescribing] = useState<{ agentUserId: string; text: string } | undefined>();
+  async function saveCard(agentUserId: string, body: { public?: boolean; description?: string }) {
     setError("");
     try {
-      await unwrap(api.PUT("/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/card", { params: { path: { ...path, agentUserId } }, body: { public: isPublic } }));
-      setAgents((list) => list.map((a) => (a.userId === agentUserId ? { ...a, cardPublic: isPublic } : a)));
+      const saved = await unwrap(api.PUT("/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/card", { params: { path: { ...path, agentUserId } }, body }));
+      setAgents((list) => list.map((a) => (a.userId === agentUserId ? { ...a, cardPublic: saved.public, cardDescription: saved.description ?? null } : a)));
+      setDescribing(undefined);
     } catch (err) { setError(describe(err)); }
   }
   async function createInvite() {
@@ -105,8 +107,17 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
                 <a href={`/api/v1/workspaces/${workspace.id}/agents/${a.userId}/.well-known/agent-card.json`} target="_blank" rel="noreferrer" data-testid="agent-card">A2A card</a>
                 {" "}<span className="muted" data-testid="agent-card-visibility">({a.cardPublic ? "public" : "members only"})</span>
                 {workspace.role === "owner" && (<>{" "}
-                  <button type="button" className="link" data-testid="agent-card-toggle" onClick={() => setCardPublic(a.userId, !a.cardPublic)}>
-                    {a.cardPublic ? "Make members-only" : "Make public"}</button></>)}</td>
+                  <button type="button" className="link" data-testid="agent-card-toggle" onClick={() => saveCard(a.userId, { public: !a.cardPublic })}>
+                    {a.cardPublic ? "Make members-only" : "Make public"}</button>{" · "}
+                  <button type="button" className="link" data-testid="agent-card-describe" onClick={() => setDescribing({ agentUserId: a.userId, text: a.cardDescription ?? "" })}>Describe</button></>)}
+                {a.cardDescription && <div className="muted" data-testid="agent-card-description">{a.cardDescription}</div>}
+                {describing?.agentUserId === a.userId && (
+                  <form className="row" onSubmit={(e) => { e.preventDefault(); void saveCard(a.userId, { description: describing.text }); }}>
+                    <input aria-label={`What ${a.name} does, on its A2A card`} maxLength={2000} value={describing.text} data-testid="agent-card-description-input"
+                      onChange={(e) => setDescribing({ agentUserId: a.userId, text: e.target.value })} placeholder="What this agent does" />
+                    <button type="submit" data-testid="agent-card-description-save">Save</button>
+                    <button type="button" className="secondary" onClick={() => setDescribing(undefined)}>Cancel</button>
+                  </form>)}</td>
               <td>{isAdmin && <RemoveButton confirming={removing === a.userId} name={a.name} onAsk={() => setRemoving(a.userId)} onConfirm={() => remove(a.userId)} />}</td>
             </tr>
           ))}
