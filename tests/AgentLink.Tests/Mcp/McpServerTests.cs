@@ -121,4 +121,23 @@ public sealed class McpServerTests(EmbeddedBrokerFixture fixture) : IClassFixtur
         await mcp.DisposeAsync();
         await status.NextAsync(e => Presence(e, "offline"), TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task What_was_kept_while_away_is_pushed_as_soon_as_the_session_listens_without_asking()
+    {
+        var team = await Scenario.TeamAsync(Stack, "Lou");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "returning", "Returning", connect: false);
+        var dm = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/dms", new { userId = agent.UserId })).GetProperty("id").GetGuid();
+        var kept = (await team.Owner.PostMessageAsync(dm, "sent while you were away")).GetProperty("id").GetGuid();
+
+        // No read_inbox: the notification stream opening is enough (well before the 60 s an unacknowledged offer waits).
+        await using var mcp = await McpAgent.ConnectAsync(Stack, agent.Registration.ApiKey);
+        var pushed = await TestAgent.NextAsync(mcp.Deliveries, d => d["envelope"]!["type"]!.GetValue<string>() == "message", TimeSpan.FromSeconds(10));
+        Assert.Equal(kept, Guid.Parse(pushed["envelope"]!["data"]!["message"]!["id"]!.GetValue<string>()));
+        // Then live, as it happens.
+        var live = (await team.Owner.PostMessageAsync(dm, "and this one now")).GetProperty("id").GetGuid();
+        var next = await TestAgent.NextAsync(mcp.Deliveries, d => d["envelope"]!["data"]?["message"]?["id"]?.GetValue<string>() == live.ToString(), TimeSpan.FromSeconds(10));
+        await mcp.CallAsync("ack_inbox", new { upTo = next["deliveryId"]!.GetValue<long>() });
+        Assert.Equal(0, await Stack.ScalarAsync<long>("select count(*) from agent_outbox where agent_user_id = @id and delivered_at is null", new { id = agent.UserId }));
+    }
 }
