@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using AgentLink.Client;
 
 namespace AgentLink.LoadTest;
@@ -17,22 +16,15 @@ public sealed class AgentSenders : IAsyncDisposable
     public static async Task<AgentSenders> CreateAsync(Uri url, Team team, int count)
     {
         var senders = new AgentSenders { _channelId = team.ChannelId };
-        // One registration with N agent ids (as one deployment of many agents would do it).
-        var onboarding = new AgentLinkOnboarding(url.ToString());
-        var registration = await onboarding.RegisterAsync("load agents", "load-test");
-        (await team.Owner.PostAsJsonAsync($"/api/v1/agents/claim/{registration.RegistrationId}", new { workspaceId = team.WorkspaceId }))
-            .EnsureSuccessStatusCode();
-        foreach (var chunk in Enumerable.Range(0, count).Chunk(20))
-        {
-            var info = await onboarding.ConnectAsync(registration.ApiKey, chunk.Select(i => ($"load-{i}", $"Load agent {i}")));
-            foreach (var i in chunk)
+        var (_, connected) = await team.OnboardAgentsAsync(url, "load agents", Enumerable.Range(0, count).Select(i => ($"load-{i}", $"Load agent {i}")).ToList());
+        foreach (var info in connected)
+            foreach (var agent in info.Agents)
             {
                 // The senders listen to nothing: only the humans' SSE streams are measured.
-                var client = new AgentLinkClient(info, $"load-{i}", new AgentLinkClientOptions { SubscribeToChannels = false });
+                var client = new AgentLinkClient(info, agent.AgentId, new AgentLinkClientOptions { SubscribeToChannels = false });
                 await client.ConnectAsync();
                 senders._clients.Add(client);
             }
-        }
         return senders;
     }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using AgentLink.Client;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -20,11 +19,8 @@ public static class McpDeliveryBench
     {
         Console.WriteLine($"AgentLink MCP delivery benchmark against {url}: a person DMs an agent on MCP at {rate}/s; {Environment.ProcessorCount} cores, {Environment.OSVersion}");
         var team = await Team.CreateAsync(url, 0);
-        var onboarding = new AgentLinkOnboarding(url.ToString());
-        var registration = await onboarding.RegisterAsync("MCP delivery bench", "load-test");
-        (await team.Owner.PostAsJsonAsync($"/api/v1/agents/claim/{registration.RegistrationId}", new { workspaceId = team.WorkspaceId })).EnsureSuccessStatusCode();
-        var info = await onboarding.ConnectAsync(registration.ApiKey, [("bench", "MCP Bench")]);
-        var dm = await (await team.Owner.PostAsJsonAsync($"/api/v1/workspaces/{team.WorkspaceId}/dms", new { userId = info.Agents[0].UserId }))
+        var (apiKey, connected) = await team.OnboardAgentsAsync(url, "MCP delivery bench", [("bench", "MCP Bench")]);
+        var dm = await (await team.Owner.PostAsJsonAsync($"/api/v1/workspaces/{team.WorkspaceId}/dms", new { userId = connected[0].Agents[0].UserId }))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
         var dmId = dm.GetProperty("id").GetGuid();
 
@@ -34,7 +30,7 @@ public static class McpDeliveryBench
         {
             Endpoint = new Uri(url, "/mcp"),
             TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {registration.ApiKey}" },
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {apiKey}" },
         }), new McpClientOptions
         {
             Handlers = new McpClientHandlers

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AgentLink.Client;
 
 namespace AgentLink.LoadTest;
 
@@ -38,6 +39,20 @@ public sealed class Team
             finally { gate.Release(); }
         }));
         return new Team { Owner = owner, WorkspaceId = workspaceId, ChannelId = channelId, ListenerTokens = tokens };
+    }
+
+    /// <summary>
+    /// Agents onboarded as real ones: one registration (as one deployment of many agents would do it), claimed by
+    /// the owner, with these agent ids connected, 20 a call. Returns its key and what each connect call answered.
+    /// </summary>
+    public async Task<(string ApiKey, IReadOnlyList<ConnectInfo> Connected)> OnboardAgentsAsync(Uri url, string registrationName, IReadOnlyList<(string Id, string Name)> agents)
+    {
+        var onboarding = new AgentLinkOnboarding(url.ToString());
+        var registration = await onboarding.RegisterAsync(registrationName, "load-test");
+        (await Owner.PostAsJsonAsync($"/api/v1/agents/claim/{registration.RegistrationId}", new { workspaceId = WorkspaceId })).EnsureSuccessStatusCode();
+        var connected = new List<ConnectInfo>();
+        foreach (var chunk in agents.Chunk(20)) connected.Add(await onboarding.ConnectAsync(registration.ApiKey, chunk));
+        return (registration.ApiKey, connected);
     }
 
     private static async Task<string> SignUpAsync(Uri url, string name)

@@ -54,7 +54,8 @@ public sealed class AgentCards(NpgsqlDataSource dataSource, AgentTopics topics, 
         public string Skills { get; set; } = "[]";
     }
 
-    // Public cards only unless @member; the skills are those assigned, with their current descriptions.
+    // Public cards, and every card for a member (@userId: the signed-in caller, or null); the skills are those
+    // assigned, with their current descriptions. The workspace's name comes along for the directory.
     private const string CardsSql = """
         select ra.user_id, ra.workspace_id, w.name as workspace, ra.agent_id, u.name, r.framework_type, ra.card_description as description,
                ra.card_public as public,
@@ -64,7 +65,8 @@ public sealed class AgentCards(NpgsqlDataSource dataSource, AgentTopics topics, 
                          where a.agent_user_id = ra.user_id), '[]') as skills
         from remote_agents ra join users u on u.id = ra.user_id join workspaces w on w.id = ra.workspace_id
         join agent_registrations r on r.id = ra.registration_id
-        where ra.workspace_id = @workspaceId and (@agentUserId::uuid is null or ra.user_id = @agentUserId) and (@member or ra.card_public)
+        where ra.workspace_id = @workspaceId and (@agentUserId::uuid is null or ra.user_id = @agentUserId)
+          and (ra.card_public or exists (select 1 from memberships m where m.workspace_id = ra.workspace_id and m.user_id = @userId))
         order by lower(u.name)
         """;
 
@@ -84,7 +86,9 @@ public sealed class AgentCards(NpgsqlDataSource dataSource, AgentTopics topics, 
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}/agents/{agentUserId:guid}/.well-known/agent-card.json")] HttpRequest req,
         Guid workspaceId, Guid agentUserId)
     {
-        var cards = await CardsAsync(req, workspaceId, agentUserId);
+        var userId = await CallerAsync(req);
+        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
+        var cards = await CardsAsync(conn, req, workspaceId, agentUserId, userId);
         return cards.Count == 0 ? ApiProblem.NotFound(ErrorCodes.AgentNotFound, "Agent card") : TypedResults.Ok(cards[0]);
     }
 
@@ -94,10 +98,13 @@ public sealed class AgentCards(NpgsqlDataSource dataSource, AgentTopics topics, 
     public async Task<Results<Ok<Directory>, ProblemHttpResult>> All(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/workspaces/{workspaceId:guid}/.well-known/agent-cards.json")] HttpRequest req, Guid workspaceId)
     {
-        var (member, workspace) = await MemberAsync(req, workspaceId);
-        var cards = await CardsAsync(req, workspaceId, null, member);
+        var userId = await CallerAsync(req);
+        var ct = req.HttpContext.RequestAborted;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var workspace = userId is null ? null : await conn.QuerySingleOrDefaultAsync<string?>(Cmd.For(MemberWorkspaceSql, new { workspaceId, userId }, ct));
+        var cards = await CardsAsync(conn, req, workspaceId, null, userId);
         // Not a member and nothing public: the same answer as a workspace that does not exist.
-        if (!member && cards.Count == 0) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
+        if (workspace is null && cards.Count == 0) return ApiProblem.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace");
         return TypedResults.Ok(new Directory(workspaceId, workspace ?? cards[0].Provider.Organization, cards));
     }
 
@@ -127,24 +134,19 @@ public sealed class AgentCards(NpgsqlDataSource dataSource, AgentTopics topics, 
     private static string CardUrl(HttpRequest req, Guid workspaceId, Guid agentUserId) =>
         $"{Origin(req)}/api/v1/workspaces/{workspaceId}/agents/{agentUserId}/.well-known/agent-card.json";
 
-    /// <summary>Whether the caller (signed in or not: a session is optional here) is a member, and the workspace's name when so.</summary>
-    private async Task<(bool Member, string? Workspace)> MemberAsync(HttpRequest req, Guid workspaceId)
+    private const string MemberWorkspaceSql =
+        "select w.name from memberships m join workspaces w on w.id = m.workspace_id where m.workspace_id = @workspaceId and m.user_id = @userId";
+
+    /// <summary>The signed-in caller, when there is one: a session is optional on these routes.</summary>
+    private static async Task<Guid?> CallerAsync(HttpRequest req)
     {
         var signedIn = await req.HttpContext.AuthenticateAsync(SessionAuthenticationHandler.SchemeName);
-        if (!signedIn.Succeeded) return (false, null);
-        await using var conn = await dataSource.OpenConnectionAsync(req.HttpContext.RequestAborted);
-        var name = await conn.QuerySingleOrDefaultAsync<string?>(Cmd.For(
-            "select w.name from memberships m join workspaces w on w.id = m.workspace_id where m.workspace_id = @workspaceId and m.user_id = @userId",
-            new { workspaceId, userId = signedIn.Principal.UserId() }, req.HttpContext.RequestAborted));
-        return (name is not null, name);
+        return signedIn.Succeeded ? signedIn.Principal.UserId() : null;
     }
 
-    private async Task<IReadOnlyList<Card>> CardsAsync(HttpRequest req, Guid workspaceId, Guid? agentUserId, bool? knownMember = null)
+    private async Task<IReadOnlyList<Card>> CardsAsync(NpgsqlConnection conn, HttpRequest req, Guid workspaceId, Guid? agentUserId, Guid? userId)
     {
-        var member = knownMember ?? (await MemberAsync(req, workspaceId)).Member;
-        var ct = req.HttpContext.RequestAborted;
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<Row>(Cmd.For(CardsSql, new { workspaceId, agentUserId, member }, ct));
+        var rows = await conn.QueryAsync<Row>(Cmd.For(CardsSql, new { workspaceId, agentUserId, userId }, req.HttpContext.RequestAborted));
         var mcpUrl = string.IsNullOrWhiteSpace(mcp.Value.PublicUrl) ? Origin(req) + mcp.Value.Path : mcp.Value.PublicUrl!;
         return rows.Select(r => ToCard(r, req, mcpUrl)).ToList();
     }

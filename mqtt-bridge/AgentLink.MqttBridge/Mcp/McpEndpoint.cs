@@ -1,7 +1,6 @@
 using AgentLink.Core.Events;
 using AgentLink.Core.Options;
 using AgentLink.MqttBridge.Broker;
-using AgentLink.MqttBridge.Delivery;
 using AgentLink.MqttBridge.Mcp.Tools;
 using AgentLink.MqttBridge.Presence;
 using Microsoft.AspNetCore.Authentication;

@@ -19,6 +19,12 @@ public static class McpErrors
         return error;
     }
 
+    /// <summary>Takes one of the agent's tokens (the same bucket as its MQTT messages), or refuses with rate_limited.</summary>
+    public static void Throttle(AgentRateLimiter limiter, Guid agentUserId)
+    {
+        if (!limiter.TryTake(agentUserId)) throw Refused(AgentErrorCodes.RateLimited, "Too many calls a second; slow down.");
+    }
+
     public static McpProtocolException Invalid(string argument, string problem) =>
         Refused(AgentErrorCodes.ValidationFailed, $"{argument}: {problem}");
 

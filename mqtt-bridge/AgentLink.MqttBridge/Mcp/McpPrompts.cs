@@ -1,4 +1,4 @@
-using ModelContextProtocol;
+using AgentLink.Core.Http;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -20,12 +20,7 @@ public static class McpPrompts
     {
         var name = context.Params?.Name ?? "";
         var skill = (await context.Services!.GetRequiredService<McpSkills>().ListAsync(McpAgentAuthentication.Agent(context.User!), name, ct)).FirstOrDefault();
-        if (skill is null)
-        {
-            var error = new McpProtocolException($"skill_not_found: No skill '{name}' is assigned to you; see prompts/list.", McpErrorCode.InvalidParams);
-            error.Data["code"] = "skill_not_found";
-            throw error;
-        }
+        if (skill is null) throw McpErrors.Refused(ErrorCodes.SkillNotFound, $"No skill '{name}' is assigned to you; see prompts/list.");
         return new GetPromptResult
         {
             Description = skill.Description,

@@ -41,55 +41,37 @@ public sealed class McpSessions(ILogger<McpSessions> logger)
     public Session? Find(Guid agentUserId, McpServer server) =>
         server.SessionId is { } id && _byAgent.TryGetValue(agentUserId, out var s) ? s.Keys.FirstOrDefault(x => x.Server.SessionId == id) : null;
 
-    /// <summary>Agents with at least one open session here (their workspaces' events are watched for resource changes).</summary>
-    public IEnumerable<Guid> Agents => _byAgent.Where(p => !p.Value.IsEmpty).Select(p => p.Key);
-
     /// <summary>Pushes deliveries to every session of the agent; best effort (the agent acknowledges what it handled).</summary>
-    public async Task PushAsync(Guid agentUserId, JsonArray deliveries, CancellationToken ct)
-    {
-        if (!_byAgent.TryGetValue(agentUserId, out var sessions)) return;
-        foreach (var session in sessions.Keys)
+    public Task PushAsync(Guid agentUserId, JsonArray deliveries, CancellationToken ct) =>
+        NotifyAsync(agentUserId, _ => true, async session =>
         {
-            try
-            {
-                await session.Server.SendNotificationAsync(DeliveryNotification, new JsonObject { ["deliveries"] = deliveries.DeepClone() }, cancellationToken: ct);
-                if (session.Subscriptions.ContainsKey(McpResources.InboxUri))
-                    await session.Server.SendNotificationAsync(NotificationMethods.ResourceUpdatedNotification,
-                        new ResourceUpdatedNotificationParams { Uri = McpResources.InboxUri }, cancellationToken: ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogDebug(ex, "Could not push deliveries to an MCP session of agent {AgentUserId}; they wait for its read_inbox", agentUserId);
-            }
-        }
-    }
+            await session.Server.SendNotificationAsync(DeliveryNotification, new JsonObject { ["deliveries"] = deliveries.DeepClone() }, cancellationToken: ct);
+            if (session.Subscriptions.ContainsKey(McpResources.InboxUri)) await ResourceUpdatedAsync(session.Server, McpResources.InboxUri, ct);
+        }, "its deliveries (they wait for its read_inbox)");
 
     /// <summary>Tells the agent's sessions that subscribed to <paramref name="uri"/> that it changed.</summary>
-    public async Task ResourceChangedAsync(Guid agentUserId, string uri, CancellationToken ct)
-    {
-        if (!_byAgent.TryGetValue(agentUserId, out var sessions)) return;
-        foreach (var session in sessions.Keys.Where(s => s.Subscriptions.ContainsKey(uri)))
-        {
-            try
-            {
-                await session.Server.SendNotificationAsync(NotificationMethods.ResourceUpdatedNotification,
-                    new ResourceUpdatedNotificationParams { Uri = uri }, cancellationToken: ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogDebug(ex, "Could not tell an MCP session of agent {AgentUserId} that {Uri} changed", agentUserId, uri);
-            }
-        }
-    }
+    public Task ResourceChangedAsync(Guid agentUserId, string uri, CancellationToken ct) =>
+        NotifyAsync(agentUserId, s => s.Subscriptions.ContainsKey(uri), session => ResourceUpdatedAsync(session.Server, uri, ct), $"that {uri} changed");
 
     /// <summary>Tells the agent's sessions that its prompts (its skills) changed.</summary>
-    public async Task PromptsChangedAsync(Guid agentUserId, CancellationToken ct)
+    public Task PromptsChangedAsync(Guid agentUserId, CancellationToken ct) =>
+        NotifyAsync(agentUserId, _ => true, session => session.Server.SendNotificationAsync(NotificationMethods.PromptListChangedNotification, cancellationToken: ct),
+            "that its prompts changed");
+
+    private static Task ResourceUpdatedAsync(McpServer server, string uri, CancellationToken ct) =>
+        server.SendNotificationAsync(NotificationMethods.ResourceUpdatedNotification, new ResourceUpdatedNotificationParams { Uri = uri }, cancellationToken: ct);
+
+    /// <summary>Sends to each of the agent's sessions here that <paramref name="who"/> picks; one that fails is skipped (best effort).</summary>
+    private async Task NotifyAsync(Guid agentUserId, Func<Session, bool> who, Func<Session, Task> send, string what)
     {
         if (!_byAgent.TryGetValue(agentUserId, out var sessions)) return;
-        foreach (var session in sessions.Keys)
+        foreach (var session in sessions.Keys.Where(who))
         {
-            try { await session.Server.SendNotificationAsync(NotificationMethods.PromptListChangedNotification, cancellationToken: ct); }
-            catch (Exception ex) when (ex is not OperationCanceledException) { logger.LogDebug(ex, "Could not tell an MCP session of agent {AgentUserId} that its prompts changed", agentUserId); }
+            try { await send(session); }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogDebug(ex, "Could not tell an MCP session of agent {AgentUserId} {What}", agentUserId, what);
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ using AgentLink.Core.Agents;
 using AgentLink.Core.Chat;
 using AgentLink.Core.Data;
 using AgentLink.Core.Events;
+using AgentLink.Core.Http;
 using AgentLink.MqttBridge.Inbound;
 using Dapper;
 using ModelContextProtocol.Server;
@@ -134,15 +135,15 @@ public sealed class ChannelTools(NpgsqlDataSource dataSource, AgentEnvelopes env
         emoji = emoji?.Trim() ?? "";
         if (emoji.Length is 0 or > 32 || emoji.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             throw McpErrors.Invalid("emoji", "one emoji or :name:, up to 32 characters, no spaces.");
-        if (!rateLimiter.TryTake(agent.UserId)) throw McpErrors.Refused(AgentErrorCodes.RateLimited, "Too many calls a second; slow down.");
+        McpErrors.Throttle(rateLimiter, agent.UserId);
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var args = new { messageId = message, workspaceId = agent.WorkspaceId, agentUserId = agent.UserId, emoji };
         var target = await conn.QuerySingleOrDefaultAsync<Target>(Cmd.For(TargetSql, args, ct, tx));
-        if (target is null || !target.Member) throw McpErrors.Refused("message_not_found", "No such message in a channel you are a member of.");
+        if (target is null || !target.Member) throw McpErrors.Refused(ErrorCodes.MessageNotFound, "No such message in a channel you are a member of.");
         if (target.Archived) throw McpErrors.Refused(AgentErrorCodes.ChannelArchived, "This channel is archived.");
-        if (target.Deleted) throw McpErrors.Refused("message_deleted", "This message was deleted.");
+        if (target.Deleted) throw McpErrors.Refused(ErrorCodes.MessageDeleted, "This message was deleted.");
 
         var seq = await WorkspaceEventLog.AllocateAsync(conn, tx, agent.WorkspaceId, ct);
         var added = await conn.ExecuteAsync(Cmd.For(RemoveSql, args, ct, tx)) == 0;
@@ -164,7 +165,7 @@ public sealed class ChannelTools(NpgsqlDataSource dataSource, AgentEnvelopes env
         query = query?.Trim() ?? "";
         if (query.Length is 0 or > 200) throw McpErrors.Invalid("query", "1 to 200 characters.");
         var take = McpErrors.Limit(limit, 20, 100);
-        if (!rateLimiter.TryTake(agent.UserId)) throw McpErrors.Refused(AgentErrorCodes.RateLimited, "Too many calls a second; slow down.");
+        McpErrors.Throttle(rateLimiter, agent.UserId);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return await MessageSearch.FindAsync(conn, agent.WorkspaceId, agent.UserId, query, take, MessageSearch.Readable.MemberOnly, ct);
     }
@@ -176,10 +177,10 @@ public sealed class ChannelTools(NpgsqlDataSource dataSource, AgentEnvelopes env
     {
         var agent = McpAgentAuthentication.Agent(user);
         var peer = McpErrors.Id(memberId, "memberId");
-        if (peer == agent.UserId) throw McpErrors.Refused("cannot_dm_self", "A DM needs another member.");
+        if (peer == agent.UserId) throw McpErrors.Refused(ErrorCodes.CannotDmSelf, "A DM needs another member.");
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var dm = await DirectMessages.OpenAsync(conn, agent.WorkspaceId, agent.UserId, peer, ct)
-                 ?? throw McpErrors.Refused("member_not_found", "No such member in your workspace.");
+                 ?? throw McpErrors.Refused(ErrorCodes.MemberNotFound, "No such member in your workspace.");
         if (dm.Event is { } e) await events.PublishAsync(e, ct);
         return new DmOpened(dm.ChannelId, dm.Created);
     }

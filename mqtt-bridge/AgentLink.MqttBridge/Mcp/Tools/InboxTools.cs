@@ -55,15 +55,8 @@ public sealed class InboxTools(McpInbox inbox, AgentEnvelopes envelopes)
             if (envelope.GetProperty("type").GetString() != "skill.assigned") continue;
             var skillId = envelope.GetProperty("data").GetProperty("skillId").GetString();
             var data = new JsonObject { ["skillId"] = skillId, ["envelopeId"] = envelope.GetProperty("id").GetString() };
-            // Its own id derived from the envelope's, so acknowledging twice records it once.
-            await envelopes.SendAsync(agent, OutboxTypes.SkillAck, data, DerivedId(envelope.GetProperty("id").GetGuid()).ToString(), ct);
+            // A repeated skill.ack changes nothing, so it needs no idempotency key of its own.
+            await envelopes.SendAsync(agent, OutboxTypes.SkillAck, data, null, ct);
         }
-    }
-
-    private static Guid DerivedId(Guid envelopeId)
-    {
-        var bytes = envelopeId.ToByteArray();
-        bytes[0] ^= 0x5a;
-        return new Guid(bytes);
     }
 }

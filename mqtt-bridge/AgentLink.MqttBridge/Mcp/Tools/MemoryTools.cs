@@ -33,7 +33,7 @@ public sealed class MemoryTools(AgentEnvelopes envelopes, MemoryStore memories, 
         query = query?.Trim() ?? "";
         if (query.Length is 0 or > 1000) throw McpErrors.Invalid("query", "1 to 1000 characters.");
         var take = McpErrors.Limit(limit, 10, 50);
-        if (!rateLimiter.TryTake(agent.UserId)) throw McpErrors.Refused(AgentErrorCodes.RateLimited, "Too many calls a second; slow down.");
+        McpErrors.Throttle(rateLimiter, agent.UserId);
         return await memories.SearchAsync(agent.WorkspaceId, agent.UserId, query, MemoryRules.Topic(topic), take, ct);
     }
 }
