@@ -100,7 +100,7 @@ public sealed class OutboxDispatcher(
                 if (!mcp.HasSession(agentUserId)) return;
                 await mcpInbox.OfferAsync(conn, tx, rows.Select(r => r.Id).ToArray(), ct);
                 await tx.CommitAsync(ct);
-                await mcp.PushAsync(agentUserId, McpInbox.ToJson(rows.Select(r => new McpInbox.Row(r.Id, r.Payload))), ct);
+                await mcp.PushAsync(agentUserId, rows.Select(r => new McpInbox.Row(r.Id, r.Payload)).ToList(), ct);
                 if (rows.Count < Batch) return;
                 continue;
             }

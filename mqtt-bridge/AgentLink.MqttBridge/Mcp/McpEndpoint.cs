@@ -81,24 +81,30 @@ public static class McpEndpoint
     {
         var options = app.Services.GetRequiredService<IOptions<McpOptions>>().Value;
         if (!options.Enabled) return;
-        // A session's notification stream (its GET) opening: what the agent is owed goes out on it.
+        // A session's notification stream (its GET) opening: it starts with nothing pushed on it, and what the agent
+        // is owed goes out on it.
         app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && http.Request.Path.Equals(options.Path) && http.Request.Headers.ContainsKey("Mcp-Session-Id"),
             branch => branch.Use(async (http, next) =>
             {
                 var signedIn = await http.AuthenticateAsync(McpAgentAuthentication.SchemeName);
-                if (signedIn.Succeeded) _ = SendOwedAsync(http.RequestServices, McpAgentAuthentication.Agent(signedIn.Principal), http.RequestAborted);
+                var agent = signedIn.Succeeded ? McpAgentAuthentication.Agent(signedIn.Principal) : null;
+                if (agent is not null && http.RequestServices.GetRequiredService<McpSessions>().Find(agent.UserId, http.Request.Headers["Mcp-Session-Id"].ToString()) is { } session)
+                {
+                    session.OnStream.Clear();
+                    _ = SendOwedAsync(http.RequestServices, agent, session, http.RequestAborted);
+                }
                 await next(http);
             }));
         app.MapMcp(options.Path).RequireAuthorization(Policy);
     }
 
     /// <summary>
-    /// Pushes everything the agent is owed to its sessions here, once its notification stream is listening: the backlog
-    /// kept while it was away, and what was pushed to a stream that broke (offered, not acknowledged). Not while it is
-    /// on MQTT, which delivers it there. Notifications sent before a stream listens are dropped (the SDK's rule), hence
-    /// the short wait for the stream to be registered.
+    /// Pushes everything the agent is owed on a session's new notification stream, once it listens: the backlog kept
+    /// while it was away, and what was pushed to a stream that broke (offered, not acknowledged); not what the
+    /// dispatcher pushed on this stream meanwhile. Not while the agent is on MQTT, which delivers it there.
+    /// Notifications sent before a stream listens are dropped (the SDK's rule), hence the short wait.
     /// </summary>
-    private static async Task SendOwedAsync(IServiceProvider services, Core.Agents.AgentIdentity agent, CancellationToken streamGone)
+    private static async Task SendOwedAsync(IServiceProvider services, Core.Agents.AgentIdentity agent, McpSessions.Session session, CancellationToken streamGone)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(McpEndpoint));
         try
@@ -106,7 +112,7 @@ public static class McpEndpoint
             await Task.Delay(TimeSpan.FromMilliseconds(300), streamGone);
             if (await services.GetRequiredService<IAgentTransport>().CanDeliverToAsync(agent.UserId, streamGone)) return;
             var owed = await services.GetRequiredService<McpInbox>().ReadAsync(agent, null, 100, streamGone);
-            if (owed.Offered.Count > 0) await services.GetRequiredService<McpSessions>().PushAsync(agent.UserId, McpInbox.ToJson(owed.Offered), streamGone);
+            await services.GetRequiredService<McpSessions>().PushAsync(session, owed.Offered, streamGone);
         }
         catch (OperationCanceledException) { }
         catch (Exception ex) { logger.LogDebug(ex, "Could not send agent {AgentId} what it is owed on its new stream; read_inbox has it", agent.AgentId); }

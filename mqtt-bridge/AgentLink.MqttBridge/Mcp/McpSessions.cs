@@ -19,6 +19,9 @@ public sealed class McpSessions(ILogger<McpSessions> logger)
     {
         public McpServer Server { get; } = server;
         public ConcurrentDictionary<string, bool> Subscriptions { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The deliveries pushed since the session's notification stream last opened; a new stream starts empty.</summary>
+        public ConcurrentDictionary<long, bool> OnStream { get; } = new();
     }
 
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Session, bool>> _byAgent = new();
@@ -41,13 +44,26 @@ public sealed class McpSessions(ILogger<McpSessions> logger)
     public Session? Find(Guid agentUserId, McpServer server) =>
         server.SessionId is { } id && _byAgent.TryGetValue(agentUserId, out var s) ? s.Keys.FirstOrDefault(x => x.Server.SessionId == id) : null;
 
+    /// <summary>The session a request names in its Mcp-Session-Id header.</summary>
+    public Session? Find(Guid agentUserId, string sessionId) =>
+        _byAgent.TryGetValue(agentUserId, out var s) ? s.Keys.FirstOrDefault(x => x.Server.SessionId == sessionId) : null;
+
     /// <summary>Pushes deliveries to every session of the agent; best effort (the agent acknowledges what it handled).</summary>
-    public Task PushAsync(Guid agentUserId, JsonArray deliveries, CancellationToken ct) =>
-        NotifyAsync(agentUserId, _ => true, async session =>
-        {
-            await session.Server.SendNotificationAsync(DeliveryNotification, new JsonObject { ["deliveries"] = deliveries.DeepClone() }, cancellationToken: ct);
-            if (session.Subscriptions.ContainsKey(McpResources.InboxUri)) await ResourceUpdatedAsync(session.Server, McpResources.InboxUri, ct);
-        }, "its deliveries (they wait for its read_inbox)");
+    public Task PushAsync(Guid agentUserId, IReadOnlyList<McpInbox.Row> rows, CancellationToken ct) =>
+        NotifyAsync(agentUserId, _ => true, session => PushAsync(session, rows, ct), "its deliveries (they wait for its read_inbox)");
+
+    /// <summary>
+    /// Pushes to one session those of <paramref name="rows"/> its current stream has not carried yet. Each is noted
+    /// before it is sent, so a stream that just opened and is sent what is owed does not get twice what the
+    /// dispatcher pushed meanwhile.
+    /// </summary>
+    public async Task PushAsync(Session session, IReadOnlyList<McpInbox.Row> rows, CancellationToken ct)
+    {
+        var fresh = rows.Where(r => session.OnStream.TryAdd(r.Id, true)).ToList();
+        if (fresh.Count == 0) return;
+        await session.Server.SendNotificationAsync(DeliveryNotification, new JsonObject { ["deliveries"] = McpInbox.ToJson(fresh) }, cancellationToken: ct);
+        if (session.Subscriptions.ContainsKey(McpResources.InboxUri)) await ResourceUpdatedAsync(session.Server, McpResources.InboxUri, ct);
+    }
 
     /// <summary>Tells the agent's sessions that subscribed to <paramref name="uri"/> that it changed.</summary>
     public Task ResourceChangedAsync(Guid agentUserId, string uri, CancellationToken ct) =>

@@ -128,6 +128,9 @@ public sealed class SkillDeliveryTests(EmbeddedBrokerFixture fixture) : IClassFi
         var skillId = (await team.Owner.PostOkAsync($"/api/v1/workspaces/{team.WorkspaceId}/skills", new { content = Skill })).GetProperty("id").GetGuid();
         await team.Owner.PostOkAsync($"/api/v1/skills/{skillId}/assignments", new { agentUserId = agent.UserId });
         var lost = await TestAgent.NextAsync(agent.Skills, e => e.Type == "skill.assigned");
+        // Its delivery recorded (the client's PUBACK reached the bridge) before it goes: else the same row, under the same
+        // id, is rightly sent again on return (at least once), and that is not what this test is about.
+        await Stack.EventuallyAsync("select count(*) from agent_outbox where agent_user_id = @id and delivered_at is null", new { id = agent.UserId }, 0L);
 
         await agent.Client.DisconnectAsync();
         await Stack.EventuallyAsync("select status from remote_agents where user_id = @id", new { id = agent.UserId }, "offline");
