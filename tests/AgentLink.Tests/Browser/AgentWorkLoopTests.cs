@@ -101,6 +101,30 @@ public sealed class AgentWorkLoopTests(EmbeddedBrokerFixture fixture) : BrowserT
     }
 
     [Theory]
+    [InlineData(Screen.Desktop)]
+    [InlineData(Screen.Phone)]
+    public async Task The_agents_panel_with_its_A2A_card_controls_fits_desktop_and_phone(Screen screen)
+    {
+        var team = await Scenario.TeamAsync(Stack, $"Cards {screen}");
+        await using var agent = await TestAgent.OnboardAsync(Stack, team, "carded", "Carded Agent With A Rather Long Name", connect: false);
+        var page = await OpenWorkspaceAsync(team.Owner, team, screen);
+        await (await SidebarAsync(page)).GetByTestId("agent-directory-open").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("agent-card-visibility")).ToHaveTextAsync("(members only)");
+        await page.GetByTestId("agent-card-describe").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("agent-card-description-input")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than the screen");
+        Assert.True(await page.GetByTestId("people-dialog").Locator(".scroll").EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"), "the agents list scrolls sideways");
+        var input = (await page.GetByTestId("agent-card-description-input").BoundingBoxAsync())!;
+        Assert.True(input.Width >= 150, $"the description field is {input.Width}px wide");
+        var save = (await page.GetByTestId("agent-card-description-save").BoundingBoxAsync())!;
+        var width = BrowserTest.Size(screen).Width;
+        Assert.True(save.X >= 0 && save.X + save.Width <= width, $"Save is at x={save.X} (w={save.Width}) on a {width}px screen");
+        await page.ScreenshotAsync(new() { Path = Chromium.ScreenshotPath($"agents-panel-{screen.ToString().ToLowerInvariant()}.png") });
+        await AssertAccessibleAsync(page, $"agents panel ({screen})");
+        AssertNoPageErrors();
+    }
+
+    [Theory]
     [InlineData("tasks")]
     [InlineData("skills")]
     public async Task The_tasks_and_skills_pages_work_at_phone_width(string pageName)

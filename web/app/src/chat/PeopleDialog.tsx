@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { Fragment, useEffect, useState } from "react";
 import { api, describe, unwrap, type Invite } from "../api/client";
 import { ago } from "../lib/messages";
 import { auditsPath, memoriesPath } from "../lib/routes";
@@ -95,9 +95,10 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
       {tab === "agents" && (
         <div className="scroll"><table className="table" data-testid="agent-directory"><tbody>
           {agents.length === 0 && <tr><td className="muted">No agents yet. Register one (see the README) and claim it here.</td></tr>}
-          {agents.length > 0 && <tr><td colSpan={3} className="muted" data-testid="mcp-url">Agents connect over MQTT, or over MCP at {location.origin}/mcp with their API key.</td></tr>}
+          {agents.length > 0 && <tr><td colSpan={3} className="muted anywhere" data-testid="mcp-url">Agents connect over MQTT, or over MCP at {location.origin}/mcp with their API key.</td></tr>}
           {agents.map((a) => (
-            <tr key={a.userId}>
+            <Fragment key={a.userId}>
+            <tr>
               <td><span className={`dot ${a.status}`} role="img" aria-label={a.status} /> {a.name}<div className="muted">{a.agentName}{a.frameworkType ? ` · ${a.frameworkType}` : ""} · {a.claimedBy ? `claimed by ${a.claimedBy}` : "joined with an invite"}</div></td>
               <td>{a.status === "offline" ? (a.lastSeen ? `last seen ${ago(a.lastSeen)}` : "never connected") : a.status}
                 <div className="muted" data-testid="agent-open-tasks">{(openTasks.get(a.userId) ?? []).length === 0 ? "no open tasks"
@@ -111,15 +112,20 @@ export function PeopleDialog({ tab: initial, onClose }: { tab: "people" | "agent
                     {a.cardPublic ? "Make members-only" : "Make public"}</button>{" · "}
                   <button type="button" className="link" data-testid="agent-card-describe" onClick={() => setDescribing({ agentUserId: a.userId, text: a.cardDescription ?? "" })}>Describe</button></>)}
                 {a.cardDescription && <div className="muted" data-testid="agent-card-description">{a.cardDescription}</div>}
-                {describing?.agentUserId === a.userId && (
-                  <form className="row" onSubmit={(e) => { e.preventDefault(); void saveCard(a.userId, { description: describing.text }); }}>
-                    <input aria-label={`What ${a.name} does, on its A2A card`} maxLength={2000} value={describing.text} data-testid="agent-card-description-input"
-                      onChange={(e) => setDescribing({ agentUserId: a.userId, text: e.target.value })} placeholder="What this agent does" />
-                    <button type="submit" data-testid="agent-card-description-save">Save</button>
-                    <button type="button" className="secondary" onClick={() => setDescribing(undefined)}>Cancel</button>
-                  </form>)}</td>
+              </td>
               <td>{isAdmin && <RemoveButton confirming={removing === a.userId} name={a.name} onAsk={() => setRemoving(a.userId)} onConfirm={() => remove(a.userId)} />}</td>
             </tr>
+            {/* The card's description gets the row's whole width, under the agent. */}
+            {describing?.agentUserId === a.userId && (
+              <tr><td colSpan={3}>
+                <form className="row wrap card-describe" onSubmit={(e) => { e.preventDefault(); void saveCard(a.userId, { description: describing.text }); }}>
+                  <input aria-label={`What ${a.name} does, on its A2A card`} maxLength={2000} value={describing.text} data-testid="agent-card-description-input"
+                    onChange={(e) => setDescribing({ agentUserId: a.userId, text: e.target.value })} placeholder="What this agent does" />
+                  <button type="submit" data-testid="agent-card-description-save">Save</button>
+                  <button type="button" className="secondary" onClick={() => setDescribing(undefined)}>Cancel</button>
+                </form>
+              </td></tr>)}
+            </Fragment>
           ))}
         </tbody></table></div>
       )}
