@@ -134,7 +134,7 @@ cat <<MSG
     Open:      http://localhost:$AGENTLINK_WEB_PORT
     API docs:  http://localhost:$AGENTLINK_WEB_PORT/api/docs
     Agents:    mqtt://localhost:$AGENTLINK_MQTT_PORT (AgentLink protocol: mqtt-bridge/asyncapi.yaml)
-               or MCP at http://localhost:$AGENTLINK_WEB_PORT/mcp with the agent's API key (README, "MCP")
+               or MCP at http://localhost:$AGENTLINK_WEB_PORT/mcp with the agent's API key (README, "Agents over MCP")
     $demo_msg
     Logs:      $run_dir/*.log
     Stop:      infra/run.sh stop
